@@ -1,0 +1,104 @@
+import { isPvError } from '@pv/core';
+import { describe, expect, it } from 'vitest';
+import {
+  ModelCatalog,
+  embedderModelInfo,
+  getEmbedderModel,
+  getModel,
+  listModels,
+  mobilefacenet,
+  type EmbedderModelEntry,
+} from './index.js';
+
+const facenet: EmbedderModelEntry = {
+  ...mobilefacenet,
+  id: 'facenet-vggface2',
+  description: 'User-imported FaceNet',
+  source: { kind: 'local', file: 'facenet/facenet.onnx', sha256: 'a'.repeat(64), size: 10 },
+  inputs: [{ ...mobilefacenet.inputs[0]!, shape: [-1, 3, 160, 160] }],
+  dimension: 512,
+  alignment: { kind: 'box-crop', width: 160, height: 160, margin: 0, square: false },
+};
+
+function codeOf(run: () => unknown): string | undefined {
+  try {
+    run();
+  } catch (error) {
+    return isPvError(error) ? error.code : 'not a PvError';
+  }
+  return undefined;
+}
+
+describe('built-in catalog', () => {
+  it('lists rfb320, landmarks68 and mobilefacenet with their tasks', () => {
+    expect(listModels().map((m) => [m.id, m.task])).toEqual([
+      ['rfb320', 'detector'],
+      ['landmarks68', 'landmarks'],
+      ['mobilefacenet', 'embedder'],
+    ]);
+  });
+
+  it('pins every file to one exact package version and integrity', () => {
+    for (const m of listModels()) {
+      expect(m.source).toMatchObject({
+        kind: 'npm',
+        package: 'faceplugin-face-recognition-js',
+        version: '0.0.1',
+        integrity: expect.stringMatching(/^sha512-/u),
+      });
+    }
+  });
+
+  it('throws E_NOT_FOUND naming the known ids for an unknown id', () => {
+    expect(codeOf(() => getModel('nope'))).toBe('E_NOT_FOUND');
+    expect(() => getModel('nope')).toThrow(/rfb320, landmarks68, mobilefacenet/u);
+  });
+
+  it('refuses a non-embedder where an embedder is required', () => {
+    expect(codeOf(() => getEmbedderModel('rfb320'))).toBe('E_INVALID_ARGUMENT');
+    expect(getEmbedderModel('mobilefacenet').dimension).toBe(512);
+  });
+
+  it('describes mobilefacenet as an EmbedderModelInfo with the recommended metric first', () => {
+    const info = embedderModelInfo(getEmbedderModel('mobilefacenet'));
+    expect(info.inputSize).toEqual({ width: 112, height: 112 });
+    expect(info.alignment.kind).toBe('similarity-5pt');
+    expect(info.thresholds[0]?.metric).toBe('cosine');
+  });
+});
+
+describe('ModelCatalog run-time entries', () => {
+  it('registers, lists, replaces and removes a local entry', () => {
+    const catalog = new ModelCatalog();
+    catalog.register(facenet);
+    expect(catalog.get('facenet-vggface2').source).toEqual(facenet.source);
+    expect(catalog.registered().map((m) => m.id)).toEqual(['facenet-vggface2']);
+    expect(catalog.list().map((m) => m.id).at(-1)).toBe('facenet-vggface2');
+    expect(codeOf(() => catalog.register(facenet))).toBe('E_INVALID_ARGUMENT');
+    catalog.register({ ...facenet, description: 'replaced' }, { replace: true });
+    expect(catalog.get('facenet-vggface2').description).toBe('replaced');
+    expect(catalog.unregister('facenet-vggface2')).toBe(true);
+    expect(catalog.unregister('facenet-vggface2')).toBe(false);
+    expect(catalog.has('facenet-vggface2')).toBe(false);
+  });
+
+  it('keeps built-in entries fixed', () => {
+    const catalog = new ModelCatalog();
+    expect(codeOf(() => catalog.register({ ...facenet, id: 'mobilefacenet' }, { replace: true }))).toBe('E_INVALID_ARGUMENT');
+    expect(codeOf(() => catalog.unregister('rfb320'))).toBe('E_INVALID_ARGUMENT');
+    expect(catalog.isBuiltIn('rfb320')).toBe(true);
+  });
+
+  it('validates entries on registration', () => {
+    const catalog = new ModelCatalog();
+    const bad = { ...facenet, source: { ...facenet.source, sha256: 'xyz' } };
+    expect(() => catalog.register(bad)).toThrow(/source\.sha256/u);
+    expect(catalog.has(bad.id)).toBe(false);
+  });
+
+  it('does not share registrations between catalogs', () => {
+    const a = new ModelCatalog();
+    a.register(facenet);
+    expect(new ModelCatalog().has(facenet.id)).toBe(false);
+  });
+});

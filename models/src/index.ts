@@ -1,0 +1,4 @@
+export * from './types.js';
+export * from './builtin.js';
+export * from './validate.js';
+export * from './catalog.js';

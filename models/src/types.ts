@@ -1,0 +1,128 @@
+import type { AlignmentSpec, ThresholdSpec } from '@pv/core';
+
+/** What a model does in the pipeline. */
+export type ModelTask = 'detector' | 'landmarks' | 'embedder';
+
+/** A file inside a package published on the npm registry, pinned by hashes. */
+export interface NpmModelSource {
+  readonly kind: 'npm';
+  /** The npm package name, e.g. `faceplugin-face-recognition-js`. */
+  readonly package: string;
+  /** The exact package version (never a range). */
+  readonly version: string;
+  /** The tarball's Subresource Integrity string as the registry publishes it (`sha512-…`, base64). */
+  readonly integrity: string;
+  /** The file's path inside the package, relative to the package root (the tarball's first folder), with `/`. */
+  readonly path: string;
+  /** SHA-256 of the file, lowercase hex. */
+  readonly sha256: string;
+  /** Size of the file in bytes. */
+  readonly size: number;
+}
+
+/**
+ * A file the user provides (for example converted weights). It is never downloaded; it is only checked
+ * against its hash and size.
+ */
+export interface LocalModelSource {
+  readonly kind: 'local';
+  /** The file: absolute, or relative to the models cache directory. */
+  readonly file: string;
+  /** SHA-256 of the file, lowercase hex. */
+  readonly sha256: string;
+  /** Size of the file in bytes. */
+  readonly size: number;
+}
+
+/** Where a model's file comes from. */
+export type ModelSource = NpmModelSource | LocalModelSource;
+
+/**
+ * How pixel values become tensor values, channel by channel: `value = (pixel - mean[c]) / std[c]`, with
+ * pixels in 0..255. `mean` and `std` have one value per input channel (one for gray inputs).
+ */
+export interface Normalisation {
+  readonly mean: readonly number[];
+  readonly std: readonly number[];
+}
+
+/** Channel content of an input tensor. `gray` is the luma of RGB with BT.601 weights 0.299, 0.587, 0.114. */
+export type ColourOrder = 'rgb' | 'bgr' | 'gray';
+
+/** An input tensor of a model. */
+export interface ModelInput {
+  /** The tensor name in the graph. */
+  readonly name: string;
+  /** The tensor shape; -1 marks a dynamic dimension, a fixed leading 1 means the graph only accepts batches of one. */
+  readonly shape: readonly number[];
+  /** Dimension order of {@link ModelInput.shape}. */
+  readonly layout: 'NCHW' | 'NHWC';
+  readonly colour: ColourOrder;
+  readonly normalisation: Normalisation;
+  /** How the image is brought to the input size (resizing, cropping), in words. */
+  readonly preparation: string;
+}
+
+/** An output tensor of a model. */
+export interface ModelOutput {
+  /** The tensor name in the graph. */
+  readonly name: string;
+  /** The tensor shape; -1 marks a dynamic dimension. */
+  readonly shape: readonly number[];
+  /** What the values mean, in words. */
+  readonly meaning: string;
+}
+
+/** Whether thresholds were measured by the evaluation tooling or are an estimate awaiting calibration. */
+export type ThresholdStatus = 'provisional' | 'calibrated';
+
+/** Fields every catalog entry has. */
+export interface ModelEntryBase {
+  /** Stable model id, e.g. `mobilefacenet`. */
+  readonly id: string;
+  readonly task: ModelTask;
+  /** One line for people: what the network is. */
+  readonly description: string;
+  /** File format of the weights. */
+  readonly format: 'onnx';
+  readonly source: ModelSource;
+  readonly inputs: readonly ModelInput[];
+  readonly outputs: readonly ModelOutput[];
+  /** What is known about the licence of the weights, including doubts. */
+  readonly licence: string;
+}
+
+/** A face detector. */
+export interface DetectorModelEntry extends ModelEntryBase {
+  readonly task: 'detector';
+}
+
+/** A facial landmark model. */
+export interface LandmarksModelEntry extends ModelEntryBase {
+  readonly task: 'landmarks';
+  /** How many points the model predicts. */
+  readonly pointCount: number;
+  /**
+   * How the five pipeline landmarks (see `FiveLandmarks` in `@pv/core`: image-left eye, image-right eye,
+   * nose tip, image-left mouth corner, image-right mouth corner) are derived: each is the mean of the
+   * listed zero-based point indices.
+   */
+  readonly fivePointIndices: readonly [readonly number[], readonly number[], readonly number[], readonly number[], readonly number[]];
+}
+
+/** A face embedder. */
+export interface EmbedderModelEntry extends ModelEntryBase {
+  readonly task: 'embedder';
+  /** Length of the embedding. */
+  readonly dimension: number;
+  /** The alignment the network was trained with. */
+  readonly alignment: AlignmentSpec;
+  /** The metric id to compare embeddings with (a `Metric.id`, e.g. `cosine`). */
+  readonly recommendedMetric: string;
+  /** Decision thresholds, one per supported metric; the first is in {@link EmbedderModelEntry.recommendedMetric}. */
+  readonly thresholds: readonly ThresholdSpec[];
+  readonly thresholdStatus: ThresholdStatus;
+}
+
+/** One catalog entry. */
+export type ModelEntry = DetectorModelEntry | LandmarksModelEntry | EmbedderModelEntry;
