@@ -16,17 +16,30 @@ describe('reduce68To5', () => {
   });
 
   it('maps the points through the given transform', () => {
-    const [, , nose] = reduce68To5(xy, [2, 0, 10, 0, 3, -5]);
+    const [, , nose] = reduce68To5(xy, { transform: [2, 0, 10, 0, 3, -5] });
     expect(nose).toEqual({ x: 70, y: 3085 });
   });
 
-  it('refuses anything but 136 values', () => {
-    let caught: unknown;
-    try {
-      reduce68To5(new Float32Array(10));
-    } catch (error) {
-      caught = error;
+  it('uses the given index groups', () => {
+    const [first, , , , last] = reduce68To5(xy, { groups: [[0], [1], [2], [3], [66, 67]] });
+    expect(first).toEqual({ x: 0, y: 1000 });
+    expect(last).toEqual({ x: 66.5, y: 1066.5 });
+  });
+
+  it('refuses anything but 136 values and five valid groups', () => {
+    for (const call of [
+      () => reduce68To5(new Float32Array(10)),
+      () => reduce68To5(xy, { groups: [[0], [1], [2], [3]] }),
+      () => reduce68To5(xy, { groups: [[0], [1], [2], [3], [68]] }),
+      () => reduce68To5(xy, { groups: [[0], [1], [], [3], [4]] }),
+    ]) {
+      let caught: unknown;
+      try {
+        call();
+      } catch (error) {
+        caught = error;
+      }
+      expect(isPvError(caught, 'E_INVALID_ARGUMENT')).toBe(true);
     }
-    expect(isPvError(caught, 'E_INVALID_ARGUMENT')).toBe(true);
   });
 });

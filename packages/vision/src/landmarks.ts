@@ -14,16 +14,29 @@ export const LANDMARKS_68_TO_5: readonly (readonly number[])[] = [
   [54, 64],
 ];
 
+/** Options of {@link reduce68To5}. */
+export interface LandmarkReduction {
+  /** Maps every point, e.g. from a crop's unit square to image pixels (default: identity). */
+  readonly transform?: AffineMatrix;
+  /** The point indices averaged into each of the five landmarks (default {@link LANDMARKS_68_TO_5}). */
+  readonly groups?: readonly (readonly number[])[];
+}
+
 /**
  * Reduces 68 landmarks, given as 136 interleaved values `x0, y0, x1, y1, …`, to the five points of
- * `@pv/core`'s {@link FiveLandmarks}, mapping each through `transform` (e.g. from a crop's unit square to
- * image pixels). Throws `E_INVALID_ARGUMENT` unless exactly 136 values are given.
+ * `@pv/core`'s {@link FiveLandmarks}. Throws `E_INVALID_ARGUMENT` unless exactly 136 values and five
+ * non-empty groups of valid indices are given.
  */
-export function reduce68To5(xy: ArrayLike<number>, transform: AffineMatrix = IDENTITY_AFFINE): FiveLandmarks {
+export function reduce68To5(xy: ArrayLike<number>, options: LandmarkReduction = {}): FiveLandmarks {
+  const groups = options.groups ?? LANDMARKS_68_TO_5;
+  const transform = options.transform ?? IDENTITY_AFFINE;
   if (xy.length !== 136) {
     throw new InvalidArgumentError(`Expected 136 values (68 points) but got ${xy.length}`, { length: xy.length });
   }
-  const points = LANDMARKS_68_TO_5.map((indices): Point => {
+  if (groups.length !== 5 || groups.some((g) => g.length === 0 || g.some((i) => !Number.isInteger(i) || i < 0 || i >= 68))) {
+    throw new InvalidArgumentError('Five non-empty groups of point indices 0..67 are needed', { groups });
+  }
+  const points = groups.map((indices): Point => {
     let x = 0;
     let y = 0;
     for (const i of indices) {

@@ -19,6 +19,12 @@ describe('packTensor', () => {
     expect([...out]).toEqual([0, -255, 0, 0, 0, 1]);
   });
 
+  it('writes B, G, R planes for bgr', () => {
+    const out = new Float32Array(6);
+    packTensor(image, out, 0, { channels: 'bgr', mean: [0], std: [1] });
+    expect([...out]).toEqual([0, 255, 127, 127, 255, 0]);
+  });
+
   it('writes one plane of BT.601 luma for gray', () => {
     const out = new Float32Array(2);
     packTensor(image, out, 0, { channels: 'gray', mean: 0, std: 256 });
@@ -27,13 +33,18 @@ describe('packTensor', () => {
     expect(tensorLength(64, 64, { channels: 'gray' })).toBe(4096);
   });
 
-  it('refuses a buffer that is too short', () => {
-    let caught: unknown;
-    try {
-      packTensor(image, new Float32Array(11), 1, { mean: 0, std: 1 });
-    } catch (error) {
-      caught = error;
+  it('refuses a buffer that is too short and a missing channel value', () => {
+    for (const call of [
+      () => packTensor(image, new Float32Array(11), 1, { mean: 0, std: 1 }),
+      () => packTensor(image, new Float32Array(6), 0, { mean: [1, 2], std: 1 }),
+    ]) {
+      let caught: unknown;
+      try {
+        call();
+      } catch (error) {
+        caught = error;
+      }
+      expect(isPvError(caught, 'E_INVALID_ARGUMENT')).toBe(true);
     }
-    expect(isPvError(caught, 'E_INVALID_ARGUMENT')).toBe(true);
   });
 });

@@ -3,13 +3,16 @@ import { InvalidArgumentError, type RgbImage } from '@pv/core';
 /** ITU-R BT.601 luma weights of R, G and B (what OpenCV's RGB→gray conversion uses). */
 export const LUMA_WEIGHTS = [0.299, 0.587, 0.114] as const;
 
-/** One value per channel, or one value for all. */
-export type ChannelValues = number | readonly [number, number, number];
+/** One value for all channels, or one per channel in tensor order (a one-element list counts for all). */
+export type ChannelValues = number | readonly number[];
 
 /** How pixel values become network inputs: `(value − mean) / std`. */
 export interface TensorNormalization {
-  /** `rgb` writes three planes R, G, B; `gray` writes one plane of {@link LUMA_WEIGHTS} luma. Default `rgb`. */
-  readonly channels?: 'rgb' | 'gray';
+  /**
+   * `rgb` writes three planes R, G, B; `bgr` writes them as B, G, R; `gray` writes one plane of
+   * {@link LUMA_WEIGHTS} luma. Default `rgb`.
+   */
+  readonly channels?: 'rgb' | 'bgr' | 'gray';
   readonly mean: ChannelValues;
   readonly std: ChannelValues;
 }
@@ -46,14 +49,20 @@ export function packTensor(image: RgbImage, out: Float32Array, batchIndex: numbe
     }
     return;
   }
+  const bgr = normalization.channels === 'bgr';
   for (let c = 0; c < 3; c++) {
     const mean = channelValue(normalization.mean, c);
     const scale = 1 / channelValue(normalization.std, c);
     const base = offset + c * plane;
-    for (let i = 0, p = c; i < plane; i++, p += 3) out[base + i] = ((data[p] as number) - mean) * scale;
+    for (let i = 0, p = bgr ? 2 - c : c; i < plane; i++, p += 3) out[base + i] = ((data[p] as number) - mean) * scale;
   }
 }
 
 function channelValue(values: ChannelValues, channel: number): number {
-  return typeof values === 'number' ? values : (values[channel] as number);
+  if (typeof values === 'number') return values;
+  const value = values.length === 1 ? values[0] : values[channel];
+  if (value === undefined) {
+    throw new InvalidArgumentError(`No normalisation value for channel ${channel}`, { values: [...values] });
+  }
+  return value;
 }
