@@ -1,0 +1,1 @@
+export { cosine, createCosineMetric, type CosineMetricOptions } from './cosine.js';

@@ -1,0 +1,1 @@
+export { createL2Metric, l2 } from './l2.js';
