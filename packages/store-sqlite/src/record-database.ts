@@ -1,0 +1,414 @@
+import { closeSync, openSync, readSync } from 'node:fs';
+import Database from 'better-sqlite3';
+import {
+  DimensionMismatchError,
+  InvalidArgumentError,
+  ModelMismatchError,
+  StoreClosedError,
+  StoreCorruptError,
+  checkBatch,
+  materialise,
+  type Binding,
+  type EmbeddingRecord,
+  type LabelCount,
+  type NewRecord,
+} from '@pv/core';
+import { checkSchema, migrate } from './schema.js';
+import { toStoreError } from './sqlite-errors.js';
+import { decodeVector, encodeVector } from './vector-blob.js';
+
+/** How a {@link RecordDatabase} opens its file. */
+export interface RecordDatabaseOptions {
+  /**
+   * How long a call waits for another connection's write lock before failing with `E_STORE_LOCKED`.
+   * Writers from several processes are serialised within this time. Default 5000 ms.
+   */
+  readonly busyTimeoutMs?: number;
+  /**
+   * SQLite `synchronous` level. `full` (default) makes each committed batch survive a power cut;
+   * `normal` survives a crash of the process (not of the machine) and commits faster.
+   */
+  readonly synchronous?: 'full' | 'normal';
+  /** Bytes of the database read through memory mapping (faster scans). Default 256 MiB; 0 turns it off. */
+  readonly mmapSizeBytes?: number;
+}
+
+/** A stored record and its insertion sequence number. */
+export interface SequencedRecord {
+  /** Insertion order: larger is later; never reused, even after deletion. */
+  readonly seq: number;
+  readonly record: EmbeddingRecord;
+}
+
+/** A deleted record, as logged in `pv_deletions`. */
+export interface DeletionEntry {
+  /** Position in the deletion log: larger is later. */
+  readonly position: number;
+  /** The deleted record's sequence number. */
+  readonly seq: number;
+}
+
+/** How far the table and its deletion log have ever grown: the largest `seq` and deletion position issued. */
+export interface ChangeCursor {
+  readonly seq: number;
+  readonly deletion: number;
+}
+
+interface RecordRow {
+  seq: number;
+  id: string;
+  label: string;
+  model_id: string;
+  created_at: number;
+  source_file: string | null;
+  box_x: number | null;
+  box_y: number | null;
+  box_width: number | null;
+  box_height: number | null;
+  vector: Uint8Array;
+}
+
+const SQLITE_HEADER = 'SQLite format 3\0';
+const RECORD_COLUMNS = 'seq, id, label, model_id, created_at, source_file, box_x, box_y, box_width, box_height, vector';
+
+/**
+ * The SQLite database behind `SqliteStore` and `HnswStore`: schema and migrations, WAL mode, typed
+ * errors, and the queries both stores share. Every query must run inside {@link read} or {@link write},
+ * which translate SQLite errors (`E_STORE_LOCKED`, `E_STORE_CORRUPT`) and refuse calls after
+ * {@link close} (`E_STORE_CLOSED`).
+ */
+export class RecordDatabase {
+  /** The database file. */
+  readonly file: string;
+  readonly #db: Database.Database;
+  readonly #statements = new Map<string, Database.Statement>();
+  #binding: Binding | null = null;
+  #writing = false;
+  #closed = false;
+
+  private constructor(db: Database.Database, file: string) {
+    this.#db = db;
+    this.file = file;
+  }
+
+  /**
+   * Opens (creating when absent) the database at `file`, upgrading its schema. Refuses, leaving it
+   * untouched, a file that is not a pv store (`E_STORE_CORRUPT`); a database held by another writer past
+   * the busy timeout is `E_STORE_LOCKED`.
+   */
+  static open(file: string, options: RecordDatabaseOptions = {}): RecordDatabase {
+    const busyTimeoutMs = nonNegativeInteger(options.busyTimeoutMs ?? 5000, 'busyTimeoutMs');
+    const mmapSizeBytes = nonNegativeInteger(options.mmapSizeBytes ?? 256 * 2 ** 20, 'mmapSizeBytes');
+    const synchronous = options.synchronous ?? 'full';
+    if (synchronous !== 'full' && synchronous !== 'normal') {
+      throw new InvalidArgumentError(`synchronous must be "full" or "normal", not "${String(synchronous)}"`);
+    }
+    refuseForeignFile(file);
+    let db: Database.Database;
+    try {
+      db = new Database(file, { timeout: busyTimeoutMs });
+    } catch (error) {
+      throw toStoreError(error, file);
+    }
+    try {
+      db.pragma(`mmap_size = ${mmapSizeBytes}`);
+      checkSchema(db, file);
+      db.pragma('journal_mode = WAL');
+      db.pragma(`synchronous = ${synchronous}`);
+      migrate(db, file);
+    } catch (error) {
+      db.close();
+      throw toStoreError(error, file);
+    }
+    return new RecordDatabase(db, file);
+  }
+
+  /** Runs `fn` in a read transaction (one consistent snapshot), translating SQLite errors. */
+  read<T>(fn: () => T): T {
+    return this.#run(() => this.#db.transaction(fn).deferred());
+  }
+
+  /** Runs `fn` in a write transaction, taking the write lock first; a throw rolls everything back. */
+  write<T>(fn: () => T): T {
+    return this.#run(() =>
+      this.#db
+        .transaction(() => {
+          this.#writing = true;
+          try {
+            return fn();
+          } finally {
+            this.#writing = false;
+          }
+        })
+        .immediate(),
+    );
+  }
+
+  /** The model id and dimension the store is bound to. */
+  binding(): Binding {
+    if (this.#binding) return { ...this.#binding };
+    const modelId = this.meta('model_id') ?? null;
+    const dimensionText = this.meta('dimension');
+    const dimension = dimensionText === undefined ? null : Number(dimensionText);
+    if (dimension !== null && !(Number.isInteger(dimension) && dimension > 0)) {
+      throw new StoreCorruptError(`${this.file}: stored dimension "${dimensionText}" is invalid`, { file: this.file });
+    }
+    const binding = { modelId, dimension };
+    // A binding never changes once complete; cache it only once committed (outside a write transaction).
+    if (modelId !== null && dimension !== null && !this.#writing) this.#binding = binding;
+    return { ...binding };
+  }
+
+  /**
+   * Binds the store to the model id and dimension given (call inside {@link write}); refuses ones that
+   * differ from the stored binding with `E_MODEL_MISMATCH` or `E_DIM_MISMATCH`.
+   */
+  bindTo(wanted: { readonly modelId?: string; readonly dimension?: number }): void {
+    const current = this.binding();
+    if (wanted.modelId !== undefined && current.modelId !== null && wanted.modelId !== current.modelId) {
+      throw new ModelMismatchError(current.modelId, wanted.modelId, { file: this.file });
+    }
+    if (wanted.dimension !== undefined && current.dimension !== null && wanted.dimension !== current.dimension) {
+      throw new DimensionMismatchError(current.dimension, wanted.dimension, { file: this.file });
+    }
+    if (wanted.dimension !== undefined && !(Number.isInteger(wanted.dimension) && wanted.dimension > 0)) {
+      throw new InvalidArgumentError(`dimension must be a positive integer, not ${wanted.dimension}`);
+    }
+    this.#saveBinding({ modelId: current.modelId ?? wanted.modelId ?? null, dimension: current.dimension ?? wanted.dimension ?? null });
+  }
+
+  /** A value of the `pv_meta` table. */
+  meta(key: string): string | undefined {
+    return this.#statement('SELECT value FROM pv_meta WHERE key = ?').pluck().get(key) as string | undefined;
+  }
+
+  /** Sets a value of the `pv_meta` table (call inside {@link write}). */
+  setMeta(key: string, value: string): void {
+    this.#statement('INSERT INTO pv_meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value').run(
+      key,
+      value,
+    );
+  }
+
+  /**
+   * Validates and inserts a batch (call inside {@link write}): checks it against the binding, fills in ids
+   * and creation times, refuses duplicate ids, binds an unbound store. Returns the stored records with
+   * their sequence numbers, in input order.
+   */
+  insert(records: readonly NewRecord[]): SequencedRecord[] {
+    const binding = checkBatch(this.binding(), records);
+    const exists = this.#statement('SELECT 1 FROM pv_records WHERE id = ?').pluck();
+    const stored = materialise(records, (id) => exists.get(id) !== undefined);
+    if (stored.length === 0) return [];
+    this.#saveBinding(binding);
+    const insert = this.#statement(
+      'INSERT INTO pv_records (id, label, model_id, created_at, source_file, box_x, box_y, box_width, box_height, vector) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
+    );
+    return stored.map((record) => {
+      const box = record.source?.box;
+      const result = insert.run(
+        record.id,
+        record.label,
+        record.modelId,
+        record.createdAt,
+        record.source?.file ?? null,
+        box?.x ?? null,
+        box?.y ?? null,
+        box?.width ?? null,
+        box?.height ?? null,
+        encodeVector(record.vector),
+      );
+      return { seq: Number(result.lastInsertRowid), record };
+    });
+  }
+
+  /** The record with this id. */
+  get(id: string): EmbeddingRecord | undefined {
+    const row = this.#statement(`SELECT ${RECORD_COLUMNS} FROM pv_records WHERE id = ?`).get(id) as RecordRow | undefined;
+    return row && this.#toRecord(row);
+  }
+
+  /** The record with this sequence number. */
+  getBySeq(seq: number): EmbeddingRecord | undefined {
+    const row = this.#statement(`SELECT ${RECORD_COLUMNS} FROM pv_records WHERE seq = ?`).get(seq) as RecordRow | undefined;
+    return row && this.#toRecord(row);
+  }
+
+  /** Deletes the record with this id (call inside {@link write}); true when there was one. */
+  deleteId(id: string): boolean {
+    return this.#statement('DELETE FROM pv_records WHERE id = ?').run(id).changes > 0;
+  }
+
+  /** Deletes every record of `label` (call inside {@link write}); returns how many. */
+  deleteLabel(label: string): number {
+    return this.#statement('DELETE FROM pv_records WHERE label = ?').run(label).changes;
+  }
+
+  /** Labels and their counts, sorted by label in UTF-16 code-unit order (as `Store.labels` requires). */
+  labelCounts(): LabelCount[] {
+    const rows = this.#statement('SELECT label, count(*) AS count FROM pv_records GROUP BY label').all() as LabelCount[];
+    return rows.sort((a, b) => (a.label < b.label ? -1 : a.label > b.label ? 1 : 0));
+  }
+
+  /** How many records there are. */
+  count(): number {
+    return this.#statement('SELECT count(*) FROM pv_records').pluck().get() as number;
+  }
+
+  /** How many records carry `label`. */
+  countLabel(label: string): number {
+    return this.#statement('SELECT count(*) FROM pv_records WHERE label = ?').pluck().get(label) as number;
+  }
+
+  /** Up to `limit` records with a sequence number above `afterSeq`, in insertion order. */
+  page(afterSeq: number, limit: number): SequencedRecord[] {
+    const rows = this.#statement(`SELECT ${RECORD_COLUMNS} FROM pv_records WHERE seq > ? ORDER BY seq LIMIT ?`).all(afterSeq, limit) as RecordRow[];
+    return rows.map((row) => ({ seq: row.seq, record: this.#toRecord(row) }));
+  }
+
+  /**
+   * Streams `[seq, vector BLOB]` for every record (or every record of `label`) in insertion order. The
+   * connection runs no other query until the iteration ends.
+   */
+  vectorRows(label?: string): IterableIterator<[number, Uint8Array]> {
+    const rows =
+      label === undefined
+        ? this.#statement('SELECT seq, vector FROM pv_records ORDER BY seq').raw(true).iterate()
+        : this.#statement('SELECT seq, vector FROM pv_records WHERE label = ? ORDER BY seq').raw(true).iterate(label);
+    return rows as IterableIterator<[number, Uint8Array]>;
+  }
+
+  /** Streams `[seq, label, vector BLOB]` for records with a sequence number above `afterSeq`, in order. */
+  labelledVectorRowsAfter(afterSeq: number): IterableIterator<[number, string, Uint8Array]> {
+    return this.#statement('SELECT seq, label, vector FROM pv_records WHERE seq > ? ORDER BY seq')
+      .raw(true)
+      .iterate(afterSeq) as IterableIterator<[number, string, Uint8Array]>;
+  }
+
+  /** Streams `[seq, label]` for records with a sequence number up to `maxSeq` (reads the label index only). */
+  labelRowsUpTo(maxSeq: number): IterableIterator<[number, string]> {
+    return this.#statement('SELECT seq, label FROM pv_records INDEXED BY pv_records_label WHERE seq <= ?')
+      .raw(true)
+      .iterate(maxSeq) as IterableIterator<[number, string]>;
+  }
+
+  /** Deletion-log entries after `position`, oldest first. */
+  deletionsAfter(position: number): DeletionEntry[] {
+    return this.#statement('SELECT position, seq FROM pv_deletions WHERE position > ? ORDER BY position').all(position) as DeletionEntry[];
+  }
+
+  /** The largest sequence number and deletion position ever issued (0 when none). */
+  cursor(): ChangeCursor {
+    const rows = this.#statement("SELECT name, seq FROM sqlite_sequence WHERE name IN ('pv_records', 'pv_deletions')").all() as {
+      name: string;
+      seq: number;
+    }[];
+    return {
+      seq: rows.find((r) => r.name === 'pv_records')?.seq ?? 0,
+      deletion: rows.find((r) => r.name === 'pv_deletions')?.seq ?? 0,
+    };
+  }
+
+  /** SQLite's `data_version`: changes whenever another connection commits. */
+  dataVersion(): number {
+    return this.#run(() => this.#db.pragma('data_version', { simple: true }) as number);
+  }
+
+  /** Streams every record in insertion order, one page of `pageSize` per read transaction. */
+  async *records(pageSize = 512): AsyncGenerator<EmbeddingRecord> {
+    let after = 0;
+    for (;;) {
+      const page = this.read(() => this.page(after, pageSize));
+      for (const { record } of page) yield record;
+      const last = page[page.length - 1];
+      if (!last || page.length < pageSize) return;
+      after = last.seq;
+    }
+  }
+
+  /** Whether {@link close} was called. */
+  get closed(): boolean {
+    return this.#closed;
+  }
+
+  /** Closes the connection; later calls fail with `E_STORE_CLOSED`. */
+  close(): void {
+    if (this.#closed) return;
+    this.#closed = true;
+    this.#statements.clear();
+    this.#db.close();
+  }
+
+  #run<T>(fn: () => T): T {
+    if (this.#closed) throw new StoreClosedError();
+    try {
+      return fn();
+    } catch (error) {
+      throw toStoreError(error, this.file);
+    }
+  }
+
+  #statement(sql: string): Database.Statement {
+    let statement = this.#statements.get(sql);
+    if (!statement) {
+      statement = this.#db.prepare(sql);
+      this.#statements.set(sql, statement);
+    }
+    return statement;
+  }
+
+  #saveBinding(binding: Binding): void {
+    const current = this.binding();
+    if (binding.modelId !== null && current.modelId === null) this.setMeta('model_id', binding.modelId);
+    if (binding.dimension !== null && current.dimension === null) this.setMeta('dimension', String(binding.dimension));
+    this.#binding = null;
+  }
+
+  #toRecord(row: RecordRow): EmbeddingRecord {
+    const dimension = this.binding().dimension;
+    if (dimension === null) throw new StoreCorruptError(`${this.file}: records exist but no dimension is stored`, { file: this.file });
+    const hasBox = row.box_x !== null && row.box_y !== null && row.box_width !== null && row.box_height !== null;
+    const source =
+      row.source_file !== null || hasBox
+        ? {
+            ...(row.source_file !== null ? { file: row.source_file } : {}),
+            ...(hasBox ? { box: { x: row.box_x as number, y: row.box_y as number, width: row.box_width as number, height: row.box_height as number } } : {}),
+          }
+        : undefined;
+    return {
+      id: row.id,
+      label: row.label,
+      vector: decodeVector(row.vector, dimension, this.file),
+      modelId: row.model_id,
+      createdAt: row.created_at,
+      ...(source ? { source } : {}),
+    };
+  }
+}
+
+/** Refuses, by its first bytes and without opening it, a non-empty file that is not an SQLite database. */
+function refuseForeignFile(file: string): void {
+  if (file === ':memory:' || file === '') return;
+  let fd: number;
+  try {
+    fd = openSync(file, 'r');
+  } catch (error) {
+    if ((error as { code?: unknown }).code === 'ENOENT') return;
+    throw error;
+  }
+  try {
+    const header = new Uint8Array(SQLITE_HEADER.length);
+    const read = readSync(fd, header, 0, header.length, 0);
+    if (read === 0) return;
+    if (new TextDecoder().decode(header.subarray(0, read)) !== SQLITE_HEADER) {
+      throw new StoreCorruptError(`${file} is not an SQLite database (unknown header); it was left untouched`, { file });
+    }
+  } finally {
+    closeSync(fd);
+  }
+}
+
+function nonNegativeInteger(value: number, name: string): number {
+  if (!Number.isInteger(value) || value < 0) throw new InvalidArgumentError(`${name} must be a non-negative integer, not ${value}`);
+  return value;
+}

@@ -1,0 +1,34 @@
+import { PvError, StoreCorruptError, StoreLockedError } from '@pv/core';
+
+/** The SQLite result code (`SQLITE_BUSY`, `SQLITE_CORRUPT_VTAB`, …) carried by a better-sqlite3 error. */
+function sqliteCode(error: unknown): string | undefined {
+  if (typeof error !== 'object' || error === null) return undefined;
+  const code = (error as { code?: unknown }).code;
+  return typeof code === 'string' && code.startsWith('SQLITE_') ? code : undefined;
+}
+
+/**
+ * Translates a better-sqlite3 error into pv's typed errors: a busy or locked database becomes
+ * `E_STORE_LOCKED`, a file that is not a database or is malformed becomes `E_STORE_CORRUPT` naming `file`.
+ * Anything else (pv errors included) is returned unchanged.
+ */
+export function toStoreError(error: unknown, file: string): unknown {
+  if (error instanceof PvError) return error;
+  const code = sqliteCode(error);
+  if (code === undefined) return error;
+  const message = error instanceof Error ? error.message : String(error);
+  if (code.startsWith('SQLITE_BUSY') || code.startsWith('SQLITE_LOCKED')) {
+    return new StoreLockedError(
+      `The SQLite store ${file} is locked by another connection (${code}: ${message}); retry later or raise busyTimeoutMs`,
+      { file, sqliteCode: code },
+    );
+  }
+  if (code === 'SQLITE_NOTADB' || code.startsWith('SQLITE_CORRUPT')) {
+    return new StoreCorruptError(
+      `${file} is not a readable pv SQLite store (${code}: ${message}); the file was left untouched`,
+      { file, sqliteCode: code },
+      { cause: error },
+    );
+  }
+  return error;
+}

@@ -1,0 +1,124 @@
+import {
+  InvalidArgumentError,
+  checkQuery,
+  type EmbeddingRecord,
+  type LabelCount,
+  type NewRecord,
+  type SearchHit,
+  type SearchOptions,
+  type Store,
+  type StoreInfo,
+} from '@pv/core';
+import { searchExact } from './exact-search.js';
+import { RecordDatabase, type RecordDatabaseOptions } from './record-database.js';
+
+/** Options of {@link SqliteStore.open}. */
+export interface SqliteStoreOptions extends RecordDatabaseOptions {
+  /** Bind the store to a model id up front (refused with `E_MODEL_MISMATCH` if it holds another). */
+  readonly modelId?: string;
+  /** Bind the store to a dimension up front (refused with `E_DIM_MISMATCH` if it holds another). */
+  readonly dimension?: number;
+  /** Rows scored at a time by `search`; bounds its memory to `searchChunkRows × dimension` floats. Default 4096. */
+  readonly searchChunkRows?: number;
+}
+
+/**
+ * A persistent {@link Store} in one SQLite file (better-sqlite3), with exact search streamed in chunks.
+ *
+ * Every `add` is one transaction: a batch is stored whole or not at all, even if the process is killed.
+ * The database runs in WAL mode, so any number of processes may read while one writes; writers are
+ * serialised (each waits up to `busyTimeoutMs`, then fails with `E_STORE_LOCKED`). A file that is not a
+ * pv store, or is damaged, is refused with `E_STORE_CORRUPT` and never overwritten.
+ *
+ * @example
+ * ```ts
+ * const store = await SqliteStore.open('gallery.db');
+ * await store.add([{ label: 'alice', vector, modelId: 'mobilefacenet' }]);
+ * const [best] = await store.search(query, { k: 1, metric: cosine });
+ * await store.close();
+ * ```
+ */
+export class SqliteStore implements Store {
+  readonly #db: RecordDatabase;
+  readonly #searchChunkRows: number;
+
+  private constructor(db: RecordDatabase, searchChunkRows: number) {
+    this.#db = db;
+    this.#searchChunkRows = searchChunkRows;
+  }
+
+  /** Opens the store in `file`, creating it when absent. */
+  static async open(file: string, options: SqliteStoreOptions = {}): Promise<SqliteStore> {
+    const searchChunkRows = options.searchChunkRows ?? 4096;
+    if (!Number.isInteger(searchChunkRows) || searchChunkRows < 1) {
+      throw new InvalidArgumentError(`searchChunkRows must be a positive integer, not ${searchChunkRows}`);
+    }
+    const db = RecordDatabase.open(file, options);
+    try {
+      if (options.modelId !== undefined || options.dimension !== undefined) db.write(() => db.bindTo(options));
+    } catch (error) {
+      db.close();
+      throw error;
+    }
+    return new SqliteStore(db, searchChunkRows);
+  }
+
+  /** The database file. */
+  get file(): string {
+    return this.#db.file;
+  }
+
+  async info(): Promise<StoreInfo> {
+    return this.#db.read(() => ({ ...this.#db.binding(), count: this.#db.count() }));
+  }
+
+  async add(records: readonly NewRecord[]): Promise<EmbeddingRecord[]> {
+    return this.#db.write(() => this.#db.insert(records)).map((r) => r.record);
+  }
+
+  async get(id: string): Promise<EmbeddingRecord | undefined> {
+    return this.#db.read(() => this.#db.get(id));
+  }
+
+  async delete(id: string): Promise<boolean> {
+    return this.#db.write(() => this.#db.deleteId(id));
+  }
+
+  async deleteLabel(label: string): Promise<number> {
+    return this.#db.write(() => this.#db.deleteLabel(label));
+  }
+
+  async labels(): Promise<LabelCount[]> {
+    return this.#db.read(() => this.#db.labelCounts());
+  }
+
+  async count(): Promise<number> {
+    return this.#db.read(() => this.#db.count());
+  }
+
+  /** Exact search: every vector (of `options.label`, when given) is scored, `searchChunkRows` at a time. */
+  async search(query: Float32Array, options: SearchOptions): Promise<SearchHit[]> {
+    return this.#db.read(() => {
+      const { dimension } = this.#db.binding();
+      checkQuery({ modelId: null, dimension }, query);
+      if (dimension === null || options.k <= 0) return [];
+      const best = searchExact(this.#db.vectorRows(options.label), {
+        query,
+        dimension,
+        k: options.k,
+        metric: options.metric,
+        chunkRows: this.#searchChunkRows,
+        file: this.#db.file,
+      });
+      return best.map(({ seq, distance }) => ({ record: this.#db.getBySeq(seq) as EmbeddingRecord, distance }));
+    });
+  }
+
+  records(): AsyncIterable<EmbeddingRecord> {
+    return this.#db.records();
+  }
+
+  async close(): Promise<void> {
+    this.#db.close();
+  }
+}
