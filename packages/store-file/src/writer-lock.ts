@@ -1,0 +1,139 @@
+import { randomUUID } from 'node:crypto';
+import { link, open, readFile, rename, unlink } from 'node:fs/promises';
+import os from 'node:os';
+import { NotFoundError, StoreLockedError } from '@pv/core';
+
+/** What a lock file says about its holder. */
+export interface LockHolder {
+  readonly pid: number;
+  readonly hostname: string;
+  /** Random per acquisition: tells this holder's lock file from a later one. */
+  readonly token: string;
+  /** When the lock was taken, milliseconds since the Unix epoch. */
+  readonly acquiredAt: number;
+}
+
+/** A held writer lock; {@link WriterLock.release} deletes the lock file if it is still ours. */
+export interface WriterLock {
+  readonly lockFile: string;
+  readonly holder: LockHolder;
+  release(): Promise<void>;
+}
+
+/** The lock file that guards the store file `storeFile`. */
+export function lockFileOf(storeFile: string): string {
+  return `${storeFile}.lock`;
+}
+
+const ACQUIRE_ATTEMPTS = 4;
+
+/**
+ * Takes the single-writer lock of `storeFile`: creates `<storeFile>.lock` with O_EXCL, holding this
+ * process's pid, hostname and a random token. A lock left by a dead process on this host is set aside
+ * (renamed, which only one contender can do) and replaced. A lock held by a live process, by this
+ * process, by another host, or whose contents cannot be read, is `E_STORE_LOCKED`.
+ */
+export async function acquireWriterLock(storeFile: string): Promise<WriterLock> {
+  const lockFile = lockFileOf(storeFile);
+  const holder: LockHolder = { pid: process.pid, hostname: os.hostname(), token: randomUUID(), acquiredAt: Date.now() };
+  for (let attempt = 0; attempt < ACQUIRE_ATTEMPTS; attempt++) {
+    if (await tryCreateLockFile(lockFile, holder, storeFile)) {
+      return { lockFile, holder, release: () => releaseLock(lockFile, holder.token) };
+    }
+    const current = await readLockHolder(lockFile);
+    if (current === 'missing') continue;
+    if (current === 'unreadable') {
+      throw new StoreLockedError(
+        `Store ${storeFile} is locked by ${lockFile}, whose contents cannot be read; delete it if no writer is running`,
+        { file: storeFile, lockFile },
+      );
+    }
+    if (!isStale(current)) {
+      throw new StoreLockedError(
+        `Store ${storeFile} is being written by process ${current.pid} on ${current.hostname} (lock file ${lockFile})`,
+        { file: storeFile, lockFile, pid: current.pid, hostname: current.hostname },
+      );
+    }
+    await setAsideStaleLock(lockFile, current);
+  }
+  throw new StoreLockedError(`Store ${storeFile}: other processes kept taking its lock ${lockFile}`, { file: storeFile, lockFile });
+}
+
+/** True when `pid` names a running process on this host (one we may not signal counts as running). */
+function processIsAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+async function tryCreateLockFile(lockFile: string, holder: LockHolder, storeFile: string): Promise<boolean> {
+  let handle;
+  try {
+    handle = await open(lockFile, 'wx', 0o644);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'EEXIST') return false;
+    if (code === 'ENOENT') throw new NotFoundError(`The directory of store ${storeFile} does not exist`, { file: storeFile });
+    throw error;
+  }
+  try {
+    await handle.writeFile(JSON.stringify(holder));
+    await handle.close();
+    return true;
+  } catch (error) {
+    await handle.close().catch(() => undefined);
+    await unlink(lockFile).catch(() => undefined);
+    throw error;
+  }
+}
+
+async function readLockHolder(lockFile: string): Promise<LockHolder | 'missing' | 'unreadable'> {
+  let text: string;
+  try {
+    text = await readFile(lockFile, 'utf8');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return 'missing';
+    throw error;
+  }
+  try {
+    const parsed = JSON.parse(text) as Partial<LockHolder>;
+    if (typeof parsed.pid === 'number' && typeof parsed.hostname === 'string' && typeof parsed.token === 'string') {
+      return { pid: parsed.pid, hostname: parsed.hostname, token: parsed.token, acquiredAt: Number(parsed.acquiredAt) };
+    }
+  } catch {
+    // Not JSON: a foreign file, or a holder that died between creating and filling it.
+  }
+  return 'unreadable';
+}
+
+function isStale(holder: LockHolder): boolean {
+  return holder.hostname === os.hostname() && holder.pid !== process.pid && !processIsAlive(holder.pid);
+}
+
+/**
+ * Moves a stale lock file out of the way. Renaming is atomic, so of several processes taking over the
+ * same stale lock only one moves it. If what was moved turns out to be a newer, live lock (taken over
+ * between our read and our rename), it is put back.
+ */
+async function setAsideStaleLock(lockFile: string, stale: LockHolder): Promise<void> {
+  const aside = `${lockFile}.stale-${process.pid}-${randomUUID()}`;
+  try {
+    await rename(lockFile, aside);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return;
+    throw error;
+  }
+  const moved = await readLockHolder(aside);
+  if (typeof moved === 'string' || moved.token !== stale.token) {
+    await link(aside, lockFile).catch(() => undefined);
+  }
+  await unlink(aside);
+}
+
+async function releaseLock(lockFile: string, token: string): Promise<void> {
+  const current = await readLockHolder(lockFile);
+  if (typeof current !== 'string' && current.token === token) await unlink(lockFile);
+}
