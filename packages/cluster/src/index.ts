@@ -1,0 +1,2 @@
+export * from './agglomerative.js';
+export * from './purity.js';
