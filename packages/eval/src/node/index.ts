@@ -1,0 +1,1 @@
+export * from './lfw-dataset.js';
