@@ -5,8 +5,8 @@ import { checkSameLength, rowCount } from './shape.js';
 export interface CosineMetricOptions {
   /**
    * Promise that every vector is already unit length (as every pv `Embedder` returns), so the distance
-   * is `1 − a·b` without computing norms: about twice as fast. On other vectors the result is then not
-   * the cosine distance. Default `false`.
+   * is `1 − a·b` without computing norms (see BENCHMARKS.md for the gain). On other vectors the result is
+   * then not the cosine distance. Default `false`.
    */
   readonly normalized?: boolean;
 }
