@@ -39,14 +39,14 @@ export function createTerminalProgress(stream: NodeJS.WriteStream = process.stde
         current = id;
         bar = new SingleBar({
           stream,
-          format: '{id} [{bar}] {percentage}% | {received} / {total} MB',
+          format: '{id} [{bar}] {percentage}% | {receivedMb} / {totalMb} MB',
           hideCursor: true,
           clearOnComplete: false,
         });
-        bar.start(totalBytes ?? 0, 0, { id, received: '0.0', total: megabytes(totalBytes) });
+        bar.start(totalBytes ?? 0, 0, { id, receivedMb: '0.0', totalMb: megabytes(totalBytes) });
       }
       if (totalBytes !== null) bar.setTotal(totalBytes);
-      bar.update(receivedBytes, { received: megabytes(receivedBytes), total: megabytes(totalBytes) });
+      bar.update(receivedBytes, { receivedMb: megabytes(receivedBytes), totalMb: megabytes(totalBytes) });
     },
     stop,
   };
