@@ -1,0 +1,10 @@
+export * from './errors.js';
+export * from './read-checkpoint.js';
+export * from './state-dict.js';
+export * from './layout.js';
+export { isTensor, elementCount, type Tensor, type TensorOf } from './torch/tensor.js';
+export { DTYPE_CODECS, STORAGE_TYPE_DTYPES, type TensorDType, type TensorDataByDType, type DTypeCodec } from './torch/dtypes.js';
+export { resolveStateDictGlobal } from './torch/globals.js';
+export { unpickle, type UnpickleOptions } from './pickle/unpickler.js';
+export { ByteReader } from './byte-reader.js';
+export * from './pickle/values.js';
