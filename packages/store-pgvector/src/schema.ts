@@ -1,0 +1,103 @@
+import { StoreCorruptError } from '@pv/core';
+import type { PoolClient } from 'pg';
+import { isIndexMetric, type IndexMetric } from './index-metric.js';
+import type { TableNames } from './table-names.js';
+
+/** What the meta table says about a store. */
+export interface StoreMeta {
+  readonly schemaVersion: number;
+  readonly modelId: string | null;
+  readonly dimension: number | null;
+  readonly metric: IndexMetric;
+}
+
+/** One step of the schema; step `i` (zero-based) brings a store from version `i` to `i + 1`. */
+type Migration = (client: PoolClient, names: TableNames, metric: IndexMetric) => Promise<void>;
+
+/**
+ * Version 1: the records table (the vector column gets its dimension when the store is bound), its
+ * insertion-order sequence, a label index for filters, and the single-row meta table.
+ */
+const createVersion1: Migration = async (client, names, metric) => {
+  await client.query(
+    `CREATE TABLE ${names.meta} (
+       singleton boolean PRIMARY KEY DEFAULT true CHECK (singleton),
+       schema_version integer NOT NULL,
+       model_id text,
+       dimension integer,
+       metric text NOT NULL,
+       created_at timestamptz NOT NULL DEFAULT now())`,
+  );
+  await client.query(`INSERT INTO ${names.meta} (schema_version, metric) VALUES (0, $1)`, [metric]);
+  await client.query(
+    `CREATE TABLE ${names.records} (
+       seq bigint GENERATED ALWAYS AS IDENTITY,
+       id text PRIMARY KEY,
+       label text NOT NULL,
+       vector vector NOT NULL,
+       model_id text NOT NULL,
+       created_at timestamptz NOT NULL,
+       source_file text,
+       box_x float8,
+       box_y float8,
+       box_width float8,
+       box_height float8)`,
+  );
+  await client.query(`CREATE UNIQUE INDEX ${names.seqIndex} ON ${names.records} (seq)`);
+  await client.query(`CREATE INDEX ${names.labelIndex} ON ${names.records} (label, seq)`);
+};
+
+const MIGRATIONS: readonly Migration[] = [createVersion1];
+
+/** The schema version this code writes. */
+export const SCHEMA_VERSION = MIGRATIONS.length;
+
+async function exists(client: PoolClient, quotedName: string): Promise<boolean> {
+  const { rows } = await client.query<{ found: boolean }>('SELECT to_regclass($1) IS NOT NULL AS found', [quotedName]);
+  return rows[0]?.found === true;
+}
+
+/** Reads the meta row; `forUpdate` locks it until the transaction ends (writers that bind the store take it). */
+export async function readMeta(client: PoolClient, names: TableNames, forUpdate = false): Promise<StoreMeta> {
+  const { rows } = await client.query<{ schema_version: number; model_id: string | null; dimension: number | null; metric: string }>(
+    `SELECT schema_version, model_id, dimension, metric FROM ${names.meta}${forUpdate ? ' FOR UPDATE' : ''}`,
+  );
+  const row = rows[0];
+  if (rows.length !== 1 || row === undefined || !isIndexMetric(row.metric)) {
+    throw new StoreCorruptError(`The meta table of "${names.table}" does not hold exactly one valid row`, { table: names.table });
+  }
+  return { schemaVersion: row.schema_version, modelId: row.model_id, dimension: row.dimension, metric: row.metric };
+}
+
+/**
+ * Creates or upgrades the store's tables inside the caller's transaction, serialised against other
+ * processes opening the same table by an advisory lock. Refuses (with `E_STORE_CORRUPT`, changing nothing)
+ * a table that exists without pv's meta table, a meta table without its records table, and a schema newer
+ * than this code.
+ */
+export async function migrate(client: PoolClient, names: TableNames, metric: IndexMetric): Promise<StoreMeta> {
+  await client.query("SELECT pg_advisory_xact_lock(hashtext('pv-store-pgvector:' || $1))", [names.table]);
+  const { rows: extension } = await client.query("SELECT 1 FROM pg_extension WHERE extname = 'vector'");
+  if (extension.length === 0) await client.query('CREATE EXTENSION IF NOT EXISTS vector');
+  const hasMeta = await exists(client, names.meta);
+  const hasRecords = await exists(client, names.records);
+  if (!hasMeta && hasRecords) {
+    throw new StoreCorruptError(`Table "${names.table}" exists but is not a pv store (no meta table)`, { table: names.table });
+  }
+  if (hasMeta && !hasRecords) {
+    throw new StoreCorruptError(`The records table of "${names.table}" is missing`, { table: names.table });
+  }
+  let version = hasMeta ? (await readMeta(client, names)).schemaVersion : 0;
+  if (version > SCHEMA_VERSION) {
+    throw new StoreCorruptError(`Table "${names.table}" has schema version ${version}; this code knows up to ${SCHEMA_VERSION}`, {
+      table: names.table,
+      version,
+      known: SCHEMA_VERSION,
+    });
+  }
+  for (; version < SCHEMA_VERSION; version++) {
+    await (MIGRATIONS[version] as Migration)(client, names, metric);
+    await client.query(`UPDATE ${names.meta} SET schema_version = $1`, [version + 1]);
+  }
+  return readMeta(client, names);
+}
