@@ -99,6 +99,18 @@ describe('ensureModelFile', () => {
     expect((await cacheListing()).filter((p) => p.includes('.'))).toEqual([]);
   });
 
+  it('reports an intact download that is not a tarball as E_MODEL_INTEGRITY', async () => {
+    const notATarball = randomBytes(20_000);
+    const pinned = `sha512-${createHash('sha512').update(notATarball).digest('base64')}`;
+    const fake: FakePackage = { ...pkg, tarball: notATarball, integrity: pinned };
+    registry = await startFakeRegistry(fake);
+    const entry: ModelEntry = { ...alpha, source: { ...alpha.source, integrity: pinned } as ModelEntry['source'] };
+    await expect(ensureModelFile('alpha', options({ catalog: new ModelCatalog([entry]) }))).rejects.toMatchObject({
+      code: 'E_MODEL_INTEGRITY',
+    });
+    expect(await cacheListing()).toEqual(['alpha']);
+  });
+
   it('refuses, before downloading, a version the registry publishes with another integrity', async () => {
     registry = await startFakeRegistry(pkg, { packumentIntegrity: `sha512-${'A'.repeat(86)}==` });
     await expect(ensureModelFile('alpha', options())).rejects.toMatchObject({ code: 'E_MODEL_INTEGRITY' });

