@@ -1,3 +1,4 @@
+import { InvalidArgumentError } from './errors.js';
 import type { RgbImage } from './image.js';
 
 /** An image as callers may pass it: a file path, encoded bytes (JPEG, PNG, …) or decoded pixels. */
@@ -42,11 +43,17 @@ export function labelFromFileName(fileName: string): string {
 
 /**
  * The label of a directory entry: its subfolder for `subfolders`, its file name for `file-names`, and for
- * `auto` the subfolder when the file sits in one, else the file name.
+ * `auto` the subfolder when the file sits in one, else the file name. Under `subfolders`, a file outside
+ * any subfolder has no label: `E_INVALID_ARGUMENT`.
  */
 export function labelForEntry(entry: Pick<ImageFileEntry, 'relativePath'>, layout: DirectoryLayout): string {
   const parts = entry.relativePath.split('/');
   const inSubfolder = parts.length > 1;
+  if (layout === 'subfolders' && !inSubfolder) {
+    throw new InvalidArgumentError(`${entry.relativePath} is not in a subfolder, so it has no label`, {
+      file: entry.relativePath,
+    });
+  }
   if (layout === 'subfolders' || (layout === 'auto' && inSubfolder)) {
     return parts[0] as string;
   }

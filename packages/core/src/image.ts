@@ -48,11 +48,13 @@ export interface AlignedFace {
   readonly detection: FaceDetection;
 }
 
-/** Creates an {@link RgbImage} after checking that the buffer length matches the size. */
-export function createRgbImage(width: number, height: number, data: Uint8Array = new Uint8Array(width * height * 3)): RgbImage {
+/** Creates an {@link RgbImage} (black when `pixels` is omitted) after checking the size and the buffer length. */
+export function createRgbImage(width: number, height: number, pixels?: Uint8Array): RgbImage {
+  // Validate before allocating: a negative size would otherwise fail as a RangeError.
   if (!Number.isInteger(width) || !Number.isInteger(height) || width <= 0 || height <= 0) {
     throw new BadImageError(`Invalid image size ${width}x${height}`, { width, height });
   }
+  const data = pixels ?? new Uint8Array(width * height * 3);
   if (data.length !== width * height * 3) {
     throw new BadImageError(`RGB buffer of ${data.length} bytes does not match ${width}x${height}x3`, {
       width,

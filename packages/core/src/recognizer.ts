@@ -204,20 +204,25 @@ export class FaceRecognizer {
    * skipped; the rest go on.
    */
   async generateEmbeddings(source: EmbeddingSource, options: GenerateOptions = {}): Promise<GenerateResult> {
-    if (options.save && !this.store) throw new InvalidArgumentError('save: true needs a store');
+    if (options.save) {
+      // Fail before any work when the store holds another model's embeddings.
+      await this.#checkedStore();
+    }
     const policy = options.facePolicy ?? this.#facePolicy;
-    let jobs: { input: ImageInput; label: string; file: string | undefined }[];
+    // Labels are computed per file, so a file without one is reported like any other bad file.
+    let jobs: { input: ImageInput; label: () => string; file: string | undefined }[];
     if ('directory' in source) {
       if (!this.#images) throw new InvalidArgumentError('An image loader is needed to read a directory');
       const entries = await this.#images.listImageFiles(source.directory);
       const layout = source.layout ?? 'auto';
-      jobs = entries.map((e) => ({ input: e.path, label: labelForEntry(e, layout), file: e.path }));
+      jobs = entries.map((e) => ({ input: e.path, label: () => labelForEntry(e, layout), file: e.path }));
     } else {
-      if (typeof source.label !== 'string' || source.label.trim() === '') {
+      const { label } = source;
+      if (typeof label !== 'string' || label.trim() === '') {
         throw new InvalidArgumentError('A label is required when embedding a single image');
       }
       const file = source.file ?? (typeof source.image === 'string' ? source.image : undefined);
-      jobs = [{ input: source.image, label: source.label, file }];
+      jobs = [{ input: source.image, label: () => label, file }];
     }
     const embeddings: LabelledEmbedding[] = [];
     const failures: FileFailure[] = [];
@@ -240,17 +245,18 @@ export class FaceRecognizer {
       const name = job.file ?? '<image>';
       let ok = true;
       try {
+        const label = job.label();
         const faces = await this.embedFaces(job.input, policy);
         for (const face of faces) {
           embeddings.push({
-            label: job.label,
+            label,
             embedding: face.embedding,
             detection: face.detection,
             ...(job.file !== undefined ? { file: job.file } : {}),
           });
           if (options.save) {
             pending.push({
-              label: job.label,
+              label,
               vector: face.embedding,
               modelId: this.embedder.model.id,
               source: { ...(job.file !== undefined ? { file: job.file } : {}), box: face.detection.box },
@@ -311,15 +317,7 @@ export class FaceRecognizer {
     const faces = await this.#embedDetections(image, await this.detector.detect(image));
     const results: IdentifiedFace[] = [];
     for (const face of faces) {
-      // Over-fetch so that k distinct labels survive when people have several embeddings each.
-      const hits = await store.search(face.embedding, { k: Math.max(k * 8, 32), metric: this.metric });
-      const candidates: Candidate[] = [];
-      for (const hit of hits) {
-        if (candidates.length >= k) break;
-        if (!candidates.some((c) => c.label === hit.record.label)) {
-          candidates.push({ label: hit.record.label, distance: hit.distance });
-        }
-      }
+      const candidates = await this.#distinctLabels(store, face.embedding, k);
       const best = candidates[0];
       results.push({
         detection: face.detection,
@@ -343,6 +341,27 @@ export class FaceRecognizer {
   /** Closes the detector, the embedder and the store. */
   async close(): Promise<void> {
     await Promise.all([this.detector.close(), this.embedder.close(), this.store?.close()]);
+  }
+
+  /**
+   * The `k` nearest distinct labels. Over-fetches (people have several embeddings each) and fetches more
+   * while one person's embeddings crowd the others out.
+   */
+  async #distinctLabels(store: Store, embedding: Float32Array, k: number): Promise<Candidate[]> {
+    if (k <= 0) return [];
+    for (let fetch = Math.max(k * 8, 32); ; fetch *= 2) {
+      const hits = await store.search(embedding, { k: fetch, metric: this.metric });
+      const candidates: Candidate[] = [];
+      const seen = new Set<string>();
+      for (const hit of hits) {
+        if (candidates.length >= k) break;
+        if (!seen.has(hit.record.label)) {
+          seen.add(hit.record.label);
+          candidates.push({ label: hit.record.label, distance: hit.distance });
+        }
+      }
+      if (candidates.length >= k || hits.length < fetch) return candidates;
+    }
   }
 
   #closer(a: number, b: number): boolean {

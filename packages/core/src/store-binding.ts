@@ -17,8 +17,11 @@ export function checkBatch(binding: Readonly<Binding>, records: readonly NewReco
     if (typeof record.label !== 'string' || record.label.length === 0) {
       throw new InvalidArgumentError(`Record ${index} has an empty label`, { index });
     }
-    if (!(record.vector instanceof Float32Array)) {
-      throw new InvalidArgumentError(`Record ${index}: vector must be a Float32Array`, { index });
+    if (!(record.vector instanceof Float32Array) || record.vector.length === 0) {
+      throw new InvalidArgumentError(`Record ${index}: vector must be a non-empty Float32Array`, { index });
+    }
+    if (record.id !== undefined && (typeof record.id !== 'string' || record.id.length === 0)) {
+      throw new InvalidArgumentError(`Record ${index} has an empty id`, { index });
     }
     if (typeof record.modelId !== 'string' || record.modelId.length === 0) {
       throw new InvalidArgumentError(`Record ${index} has an empty modelId`, { index });

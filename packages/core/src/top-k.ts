@@ -9,7 +9,9 @@ export function selectTopK(
   closer: 'lower' | 'higher',
   accept?: (index: number) => boolean,
 ): number[] {
-  if (k <= 0) return [];
+  // A fractional k would otherwise keep one entry too many.
+  const limit = Math.floor(k);
+  if (!(limit > 0)) return [];
   const sign = closer === 'lower' ? 1 : -1;
   // `heap` is a binary max-heap on (sign * distance, index): its root is the worst of the kept entries.
   const heap: number[] = [];
@@ -43,7 +45,7 @@ export function selectTopK(
   for (let i = 0; i < distances.length; i++) {
     if (accept !== undefined && !accept(i)) continue;
     if (Number.isNaN(distances[i])) continue;
-    if (heap.length < k) {
+    if (heap.length < limit) {
       heap.push(i);
       siftUp(heap.length - 1);
     } else if (worse(heap[0] as number, i)) {
