@@ -1,0 +1,44 @@
+import * as ort from 'onnxruntime-node';
+
+/** A float32 input or output: dims and row-major data. */
+export interface Float32Tensor {
+  readonly dims: readonly number[];
+  readonly data: Float32Array;
+}
+
+/** Loads `model` in onnxruntime-node (one thread) and runs it once on `feeds` (test-only). */
+export async function runModel(model: Uint8Array, feeds: Readonly<Record<string, Float32Tensor>>): Promise<Record<string, Float32Tensor>> {
+  const session = await ort.InferenceSession.create(model, { intraOpNumThreads: 1, interOpNumThreads: 1 });
+  try {
+    const inputs: Record<string, ort.Tensor> = {};
+    for (const [name, tensor] of Object.entries(feeds)) inputs[name] = new ort.Tensor('float32', tensor.data, [...tensor.dims]);
+    const results = await session.run(inputs);
+    const outputs: Record<string, Float32Tensor> = {};
+    for (const [name, tensor] of Object.entries(results)) outputs[name] = { dims: [...tensor.dims], data: tensor.data as Float32Array };
+    return outputs;
+  } finally {
+    await session.release();
+  }
+}
+
+/** Deterministic pseudo-random floats in [-1, 1) (mulberry32), for test inputs. */
+export function randomFloats(count: number, seed: number): Float32Array {
+  let state = seed >>> 0;
+  const out = new Float32Array(count);
+  for (let i = 0; i < count; i++) {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    out[i] = (((t ^ (t >>> 14)) >>> 0) / 4294967296) * 2 - 1;
+  }
+  return out;
+}
+
+/** Largest absolute difference of two equal-length arrays. */
+export function maxAbsDifference(a: ArrayLike<number>, b: ArrayLike<number>): number {
+  if (a.length !== b.length) throw new Error(`length ${a.length} vs ${b.length}`);
+  let max = 0;
+  for (let i = 0; i < a.length; i++) max = Math.max(max, Math.abs((a[i] as number) - (b[i] as number)));
+  return max;
+}
