@@ -170,6 +170,7 @@ describe('FileStore files', () => {
       await expectPvError(FileStore.open(file, { modelId: '' }), 'E_INVALID_ARGUMENT');
       await expectPvError(FileStore.open(file, { dimension: 1.5 }), 'E_INVALID_ARGUMENT');
       await expectPvError(FileStore.open(file, { dimension: -1 }), 'E_INVALID_ARGUMENT');
+      await expectPvError(FileStore.open(file, { dimension: 0 }), 'E_INVALID_ARGUMENT');
     });
 
     it('reports a missing directory as E_NOT_FOUND', async () => {

@@ -261,8 +261,8 @@ function checkOptions(options: FileStoreOptions): void {
   if (options.modelId !== undefined && (typeof options.modelId !== 'string' || options.modelId.length === 0)) {
     throw new InvalidArgumentError('modelId must be a non-empty string');
   }
-  if (options.dimension !== undefined && !(Number.isInteger(options.dimension) && options.dimension >= 0)) {
-    throw new InvalidArgumentError('dimension must be a non-negative integer', { dimension: options.dimension });
+  if (options.dimension !== undefined && !(Number.isInteger(options.dimension) && options.dimension > 0)) {
+    throw new InvalidArgumentError('dimension must be a positive integer', { dimension: options.dimension });
   }
 }
 
