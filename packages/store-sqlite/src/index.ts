@@ -8,3 +8,4 @@ export {
 } from './record-database.js';
 export { searchExact, type ExactSearchParams, type ScoredSeq } from './exact-search.js';
 export { toStoreError } from './sqlite-errors.js';
+export { decodeVector, encodeVector } from './vector-blob.js';

@@ -1,0 +1,141 @@
+import hnswlib from 'hnswlib-node';
+import type { ChangeCursor } from '@pv/store-sqlite';
+
+const { HierarchicalNSW } = hnswlib;
+
+/** The metric space an index is built in: hnswlib's `cosine` (1 − cos) or `l2` (squared Euclidean). */
+export type HnswSpace = 'cosine' | 'l2';
+
+/** The parameters of an HNSW graph. */
+export interface HnswParams {
+  readonly space: HnswSpace;
+  /** Links per node (hnswlib `M`). */
+  readonly m: number;
+  /** Candidate list size while inserting (hnswlib `efConstruction`). */
+  readonly efConstruction: number;
+  /** Candidate list size while searching (hnswlib `ef`; at least `k` is used). */
+  readonly ef: number;
+}
+
+/** The seed of hnswlib's level generator: fixed, so the same inserts build the same graph. */
+const RANDOM_SEED = 100;
+
+/**
+ * An hnswlib HNSW graph over a store's records, keyed by record sequence number, plus what the graph does
+ * not know: each live record's label (for label-filtered search) and the {@link ChangeCursor} of the
+ * database state it reflects. Deleted records are marked deleted and their slots reused by later inserts.
+ */
+export class GalleryIndex {
+  readonly #hnsw: InstanceType<typeof HierarchicalNSW>;
+  readonly #labelIds = new Map<string, number>();
+  #labelOfSeq = new Int32Array(0);
+  #live = 0;
+  /** The database state the index reflects: every record up to `cursor.seq`, every deletion up to `cursor.deletion`. */
+  cursor: ChangeCursor = { seq: 0, deletion: 0 };
+  /** Changes since the index was last written to (or read from) a file. */
+  unsaved = 0;
+
+  private constructor(hnsw: InstanceType<typeof HierarchicalNSW>, ef: number) {
+    this.#hnsw = hnsw;
+    this.#hnsw.setEf(ef);
+  }
+
+  /** An empty index for `dimension`-long vectors with room for `capacity` before it grows. */
+  static create(params: HnswParams, dimension: number, capacity: number): GalleryIndex {
+    const hnsw = new HierarchicalNSW(params.space, dimension);
+    hnsw.initIndex({
+      maxElements: Math.max(1, capacity),
+      m: params.m,
+      efConstruction: params.efConstruction,
+      randomSeed: RANDOM_SEED,
+      allowReplaceDeleted: true,
+    });
+    return new GalleryIndex(hnsw, params.ef);
+  }
+
+  /**
+   * Reads a graph written by {@link write}. Labels and the cursor are not in the file: the caller restores
+   * them ({@link track}, {@link markDeletedInGraph}, {@link cursor}). Throws when hnswlib refuses the file
+   * or its dimension differs.
+   */
+  static read(path: string, params: HnswParams, dimension: number): GalleryIndex {
+    const hnsw = new HierarchicalNSW(params.space, dimension);
+    hnsw.readIndexSync(path, true);
+    if (hnsw.getNumDimensions() !== dimension) throw new Error(`${path} holds vectors of dimension ${hnsw.getNumDimensions()}`);
+    return new GalleryIndex(hnsw, params.ef);
+  }
+
+  /** Live (not deleted) records. */
+  get size(): number {
+    return this.#live;
+  }
+
+  /** Whether the record `seq` is in the index and not deleted. */
+  has(seq: number): boolean {
+    return seq < this.#labelOfSeq.length && (this.#labelOfSeq[seq] as number) >= 0;
+  }
+
+  /** Makes room for `count` more inserts, growing the graph by at least half its capacity. */
+  reserve(count: number): void {
+    const needed = this.#hnsw.getCurrentCount() + count;
+    const capacity = this.#hnsw.getMaxElements();
+    if (needed > capacity) this.#hnsw.resizeIndex(Math.max(needed, Math.ceil(capacity * 1.5)));
+  }
+
+  /** Inserts record `seq` (reusing a deleted slot when there is one). */
+  add(seq: number, label: string, vector: Float32Array): void {
+    this.reserve(1);
+    this.#hnsw.addPoint(Array.from(vector), seq, true);
+    this.track(seq, label);
+    this.unsaved++;
+  }
+
+  /** Records that the graph holds live record `seq` with `label` (after {@link read}). */
+  track(seq: number, label: string): void {
+    if (seq >= this.#labelOfSeq.length) {
+      const grown = new Int32Array(Math.max(seq + 1, this.#labelOfSeq.length * 2, 1024)).fill(-1);
+      grown.set(this.#labelOfSeq);
+      this.#labelOfSeq = grown;
+    }
+    let id = this.#labelIds.get(label);
+    if (id === undefined) {
+      id = this.#labelIds.size;
+      this.#labelIds.set(label, id);
+    }
+    if ((this.#labelOfSeq[seq] as number) < 0) this.#live++;
+    this.#labelOfSeq[seq] = id;
+  }
+
+  /** Marks record `seq` deleted, if the index holds it. */
+  remove(seq: number): void {
+    if (!this.has(seq)) return;
+    this.#hnsw.markDelete(seq);
+    this.#labelOfSeq[seq] = -1;
+    this.#live--;
+    this.unsaved++;
+  }
+
+  /** Marks deleted a record the graph holds but that is not tracked (deleted after the graph was written). */
+  markDeletedInGraph(seq: number): void {
+    this.#hnsw.markDelete(seq);
+  }
+
+  /** Sequence numbers of (approximately) the `k` nearest live records, nearest first; only `label`'s when given. */
+  search(query: Float32Array, k: number, label?: string): number[] {
+    const wanted = Math.min(k, this.#live);
+    if (wanted <= 0) return [];
+    let filter: ((seq: number) => boolean) | undefined;
+    if (label !== undefined) {
+      const id = this.#labelIds.get(label);
+      if (id === undefined) return [];
+      const labelOfSeq = this.#labelOfSeq;
+      filter = (seq) => labelOfSeq[seq] === id;
+    }
+    return this.#hnsw.searchKnn(Array.from(query), wanted, filter).neighbors;
+  }
+
+  /** Writes the graph to `path` (in a worker thread: do not change the index until it resolves). */
+  async write(path: string): Promise<void> {
+    await this.#hnsw.writeIndex(path);
+  }
+}

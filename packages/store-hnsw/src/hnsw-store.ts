@@ -1,0 +1,369 @@
+import {
+  InvalidArgumentError,
+  PvError,
+  StoreClosedError,
+  checkQuery,
+  type EmbeddingRecord,
+  type LabelCount,
+  type NewRecord,
+  type SearchHit,
+  type SearchOptions,
+  type Store,
+  type StoreInfo,
+} from '@pv/core';
+import {
+  RecordDatabase,
+  decodeVector,
+  searchExact,
+  type DeletionEntry,
+  type RecordDatabaseOptions,
+  type SequencedRecord,
+} from '@pv/store-sqlite';
+import { GalleryIndex, type HnswParams, type HnswSpace } from './gallery-index.js';
+import { resolveSettings, type HnswSettings } from './hnsw-settings.js';
+import { indexFilePath, listIndexFiles, publishIndexFile, removeStaleIndexFiles, type IndexFile } from './index-files.js';
+
+/** Options of {@link HnswStore.open}. */
+export interface HnswStoreOptions extends RecordDatabaseOptions {
+  /** Bind the store to a model id up front (refused with `E_MODEL_MISMATCH` if it holds another). */
+  readonly modelId?: string;
+  /** Bind the store to a dimension up front (refused with `E_DIM_MISMATCH` if it holds another). */
+  readonly dimension?: number;
+  /**
+   * The metric space, fixed when the store is created: `cosine` (searched with `@pv/metric-cosine`) or
+   * `l2` (with `@pv/metric-l2`). Default `cosine`. Reopening with another space is `E_METRIC_UNSUPPORTED`.
+   */
+  readonly space?: HnswSpace;
+  /** Links per graph node (hnswlib `M`), fixed at creation. Default 16. */
+  readonly m?: number;
+  /** Candidate list size while inserting (hnswlib `efConstruction`), fixed at creation. Default 200. */
+  readonly efConstruction?: number;
+  /** Candidate list size while searching (hnswlib `ef`; `k` is used when larger). Default 100. */
+  readonly ef?: number;
+  /** Records the graph has room for before it first grows. Default 1024. */
+  readonly initialCapacity?: number;
+  /** Changes (inserts and deletions) after which the index file is rewritten. Default 50,000. */
+  readonly saveEvery?: number;
+  /** A label search over at most this many records scores them exactly instead of filtering the graph. Default 2000. */
+  readonly exactLabelLimit?: number;
+}
+
+const EXACT_CHUNK_ROWS = 4096;
+
+/**
+ * A persistent {@link Store} with approximate nearest-neighbour search (hnswlib's HNSW graph), for large
+ * galleries.
+ *
+ * The records live in an SQLite database (the same schema as `@pv/store-sqlite`), which is the source of
+ * truth; the graph is a cache kept in memory and written beside it as
+ * `<file>.<store id>.s<seq>.d<deletion>.hnsw`, named after the database state it reflects. On open, the
+ * newest usable file is read and brought up to date from the database (new records, logged deletions);
+ * without one the graph is rebuilt. A crash at any point therefore loses no committed record.
+ *
+ * The store is bound to one metric space at creation; searching with another metric is
+ * `E_METRIC_UNSUPPORTED`. Hits carry `metric.distance(query, vector)` computed on the stored vectors.
+ * Ties are not ordered by insertion and recall is approximate (tune `ef`, `m`, `efConstruction`).
+ *
+ * @example
+ * ```ts
+ * const store = await HnswStore.open('gallery.db', { space: 'cosine' });
+ * await store.add(records);
+ * const hits = await store.search(query, { k: 10, metric: cosine });
+ * await store.close(); // writes the index file
+ * ```
+ */
+export class HnswStore implements Store {
+  readonly #db: RecordDatabase;
+  readonly #settings: HnswSettings;
+  readonly #params: HnswParams;
+  readonly #initialCapacity: number;
+  readonly #saveEvery: number;
+  readonly #exactLabelLimit: number;
+  #index: GalleryIndex | null = null;
+  #seenDataVersion = -1;
+  #queue: Promise<unknown> = Promise.resolve();
+  #closed = false;
+
+  private constructor(db: RecordDatabase, settings: HnswSettings, options: HnswStoreOptions) {
+    this.#db = db;
+    this.#settings = settings;
+    this.#params = { space: settings.space, m: settings.m, efConstruction: settings.efConstruction, ef: options.ef ?? 100 };
+    this.#initialCapacity = options.initialCapacity ?? 1024;
+    this.#saveEvery = options.saveEvery ?? 50_000;
+    this.#exactLabelLimit = options.exactLabelLimit ?? 2000;
+  }
+
+  /** Opens the store in `file` (creating it when absent), reading or rebuilding its index. */
+  static async open(file: string, options: HnswStoreOptions = {}): Promise<HnswStore> {
+    checkOptions(options);
+    const db = RecordDatabase.open(file, options);
+    try {
+      const settings = db.write(() => {
+        if (options.modelId !== undefined || options.dimension !== undefined) db.bindTo(options);
+        return resolveSettings(db, options);
+      });
+      const store = new HnswStore(db, settings, options);
+      await store.#exclusive(async () => {
+        await store.#refresh();
+        await store.#saveIfDue();
+      });
+      return store;
+    } catch (error) {
+      db.close();
+      throw error;
+    }
+  }
+
+  /** The database file. */
+  get file(): string {
+    return this.#db.file;
+  }
+
+  /** The metric space the index is built in. */
+  get space(): HnswSpace {
+    return this.#settings.space;
+  }
+
+  async info(): Promise<StoreInfo> {
+    return this.#db.read(() => ({ ...this.#db.binding(), count: this.#db.count() }));
+  }
+
+  async add(records: readonly NewRecord[]): Promise<EmbeddingRecord[]> {
+    return this.#exclusive(async () => {
+      this.#checkOpen();
+      const stored = this.#db.write(() => {
+        this.#catchUp();
+        return this.#db.insert(records);
+      });
+      this.#applyInserts(stored);
+      await this.#saveIfDue();
+      return stored.map((s) => s.record);
+    });
+  }
+
+  async get(id: string): Promise<EmbeddingRecord | undefined> {
+    return this.#db.read(() => this.#db.get(id));
+  }
+
+  async delete(id: string): Promise<boolean> {
+    return (await this.#deleteWhere((db) => (db.deleteId(id) ? 1 : 0))) > 0;
+  }
+
+  async deleteLabel(label: string): Promise<number> {
+    return this.#deleteWhere((db) => db.deleteLabel(label));
+  }
+
+  async labels(): Promise<LabelCount[]> {
+    return this.#db.read(() => this.#db.labelCounts());
+  }
+
+  async count(): Promise<number> {
+    return this.#db.read(() => this.#db.count());
+  }
+
+  /**
+   * Approximate search in the HNSW graph. With `label`, a label holding at most `exactLabelLimit` records is
+   * searched exactly; a larger one through the graph with a label filter.
+   */
+  async search(query: Float32Array, options: SearchOptions): Promise<SearchHit[]> {
+    return this.#exclusive(async () => {
+      this.#checkOpen();
+      await this.#refresh();
+      const { dimension } = this.#db.read(() => this.#db.binding());
+      checkQuery({ modelId: null, dimension }, query);
+      const { metric, k, label } = options;
+      if (metric.id !== this.#settings.space) {
+        throw new PvError('E_METRIC_UNSUPPORTED', `${this.#db.file} is indexed for "${this.#settings.space}", not "${metric.id}"`, {
+          file: this.#db.file,
+          space: this.#settings.space,
+          metric: metric.id,
+        });
+      }
+      const index = this.#index;
+      if (k <= 0 || dimension === null || index === null) return [];
+      return this.#db.read(() => {
+        if (label !== undefined && this.#db.countLabel(label) <= this.#exactLabelLimit) {
+          const best = searchExact(this.#db.vectorRows(label), { query, dimension, k, metric, chunkRows: EXACT_CHUNK_ROWS, file: this.#db.file });
+          return best.map(({ seq, distance }) => ({ record: this.#db.getBySeq(seq) as EmbeddingRecord, distance }));
+        }
+        const hits: (SearchHit & { seq: number })[] = [];
+        for (const seq of index.search(query, k, label)) {
+          const record = this.#db.getBySeq(seq);
+          if (record) hits.push({ record, distance: Math.fround(metric.distance(query, record.vector)), seq });
+        }
+        hits.sort((a, b) => a.distance - b.distance || a.seq - b.seq);
+        return hits.map(({ record, distance }) => ({ record, distance }));
+      });
+    });
+  }
+
+  records(): AsyncIterable<EmbeddingRecord> {
+    return this.#db.records();
+  }
+
+  /** Writes the index file if anything changed since it was last written, then closes the database. */
+  async close(): Promise<void> {
+    await this.#exclusive(async () => {
+      if (this.#closed) return;
+      this.#closed = true;
+      try {
+        await this.#save();
+      } finally {
+        this.#index = null;
+        this.#db.close();
+      }
+    });
+  }
+
+  #checkOpen(): void {
+    if (this.#closed) throw new StoreClosedError();
+  }
+
+  /** Runs `fn` after every earlier index operation: the graph is never changed while it is being written. */
+  #exclusive<T>(fn: () => Promise<T>): Promise<T> {
+    const result = this.#queue.then(fn);
+    this.#queue = result.catch(() => undefined);
+    return result;
+  }
+
+  async #deleteWhere(remove: (db: RecordDatabase) => number): Promise<number> {
+    return this.#exclusive(async () => {
+      this.#checkOpen();
+      const { removed, deletions } = this.#db.write(() => {
+        this.#catchUp();
+        const count = remove(this.#db);
+        return { removed: count, deletions: count > 0 ? this.#db.deletionsAfter(this.#index?.cursor.deletion ?? 0) : [] };
+      });
+      this.#applyDeletions(deletions);
+      await this.#saveIfDue();
+      return removed;
+    });
+  }
+
+  /** Brings the graph up to date when another connection has committed since the last look. */
+  async #refresh(): Promise<void> {
+    const version = this.#db.dataVersion();
+    if (version === this.#seenDataVersion) return;
+    const files = this.#index === null ? await listIndexFiles(this.#db.file) : [];
+    this.#db.read(() => {
+      if (this.#index === null) this.#index = this.#readNewestIndexFile(files);
+      this.#catchUp();
+    });
+    this.#seenDataVersion = version;
+  }
+
+  /**
+   * Applies to the graph what other connections committed after its cursor (call inside a transaction).
+   * Creates the graph once the store is bound to a dimension.
+   */
+  #catchUp(): void {
+    if (this.#index === null) {
+      const { dimension } = this.#db.binding();
+      if (dimension === null) return;
+      this.#index = GalleryIndex.create(this.#params, dimension, this.#initialCapacity);
+    }
+    const index = this.#index;
+    const target = this.#db.cursor();
+    if (target.seq === index.cursor.seq && target.deletion === index.cursor.deletion) return;
+    for (const { seq } of this.#db.deletionsAfter(index.cursor.deletion)) index.remove(seq);
+    const dimension = this.#db.binding().dimension as number;
+    for (const [seq, label, blob] of this.#db.labelledVectorRowsAfter(index.cursor.seq)) {
+      index.add(seq, label, decodeVector(blob, dimension, this.#db.file));
+    }
+    index.cursor = target;
+  }
+
+  /**
+   * Reads this store's newest index file that the database can bring up to date (call inside a
+   * transaction), restoring labels and the deletions made since it was written. Unreadable or unusable
+   * files are skipped; `null` when none is usable (the graph is then rebuilt).
+   */
+  #readNewestIndexFile(files: readonly IndexFile[]): GalleryIndex | null {
+    const { dimension } = this.#db.binding();
+    if (dimension === null) return null;
+    const now = this.#db.cursor();
+    for (const file of files) {
+      if (file.storeId !== this.#settings.storeId || file.cursor.seq > now.seq || file.cursor.deletion > now.deletion) continue;
+      try {
+        const index = GalleryIndex.read(file.path, this.#params, dimension);
+        for (const [seq, label] of this.#db.labelRowsUpTo(file.cursor.seq)) index.track(seq, label);
+        let deletion = file.cursor.deletion;
+        for (const entry of this.#db.deletionsAfter(file.cursor.deletion)) {
+          if (entry.seq <= file.cursor.seq) index.markDeletedInGraph(entry.seq);
+          deletion = entry.position;
+        }
+        index.cursor = { seq: file.cursor.seq, deletion };
+        index.unsaved = now.deletion - file.cursor.deletion;
+        return index;
+      } catch {
+        // Unreadable or inconsistent with the database: try an older file, else rebuild.
+      }
+    }
+    return null;
+  }
+
+  /** Adds this connection's just-committed records to the graph. */
+  #applyInserts(stored: readonly SequencedRecord[]): void {
+    const last = stored[stored.length - 1];
+    if (!last) return;
+    if (this.#index === null) {
+      this.#index = GalleryIndex.create(this.#params, last.record.vector.length, this.#initialCapacity);
+    }
+    const index = this.#index;
+    index.reserve(stored.length);
+    for (const { seq, record } of stored) index.add(seq, record.label, record.vector);
+    index.cursor = { seq: last.seq, deletion: index.cursor.deletion };
+  }
+
+  /** Marks this connection's just-committed deletions in the graph. */
+  #applyDeletions(deletions: readonly DeletionEntry[]): void {
+    const index = this.#index;
+    const last = deletions[deletions.length - 1];
+    if (index === null || !last) return;
+    for (const { seq } of deletions) index.remove(seq);
+    index.cursor = { seq: index.cursor.seq, deletion: last.position };
+  }
+
+  async #saveIfDue(): Promise<void> {
+    if (this.#index !== null && this.#index.unsaved >= this.#saveEvery) await this.#save();
+  }
+
+  /**
+   * Writes the graph to a new index file named after its cursor and removes superseded files. A failure
+   * (read-only directory, full disk) is not an error: the index is a cache, rebuilt or caught up on open.
+   */
+  async #save(): Promise<void> {
+    const index = this.#index;
+    if (index === null || index.unsaved === 0 || this.#db.file === ':memory:' || this.#db.file === '') return;
+    const cursor = index.cursor;
+    const target = indexFilePath(this.#db.file, this.#settings.storeId, cursor);
+    try {
+      await publishIndexFile(target, (temp) => index.write(temp));
+      index.unsaved = 0;
+      await removeStaleIndexFiles(this.#db.file, { path: target, storeId: this.#settings.storeId, cursor });
+    } catch {
+      // Kept unsaved: the next save tries again.
+    }
+  }
+}
+
+function checkOptions(options: HnswStoreOptions): void {
+  if (options.space !== undefined && options.space !== 'cosine' && options.space !== 'l2') {
+    throw new InvalidArgumentError(`space must be "cosine" or "l2", not "${String(options.space)}"`);
+  }
+  const positive: [keyof HnswStoreOptions, number | undefined][] = [
+    ['m', options.m],
+    ['efConstruction', options.efConstruction],
+    ['ef', options.ef],
+    ['initialCapacity', options.initialCapacity],
+    ['saveEvery', options.saveEvery],
+  ];
+  for (const [name, value] of positive) {
+    if (value !== undefined && !(Number.isInteger(value) && value > 0)) {
+      throw new InvalidArgumentError(`${name} must be a positive integer, not ${value}`);
+    }
+  }
+  if (options.exactLabelLimit !== undefined && !(Number.isInteger(options.exactLabelLimit) && options.exactLabelLimit >= 0)) {
+    throw new InvalidArgumentError(`exactLabelLimit must be a non-negative integer, not ${options.exactLabelLimit}`);
+  }
+}

@@ -1,0 +1,2 @@
+export { HnswStore, type HnswStoreOptions } from './hnsw-store.js';
+export type { HnswSpace } from './gallery-index.js';
