@@ -5,3 +5,4 @@ export * from './verify.js';
 export * from './fetch-models.js';
 export * from './local-models.js';
 export * from './progress.js';
+export * from './package-files.js';
