@@ -47,4 +47,10 @@ describe('labelForEntry', () => {
       expect(isPvError(error, 'E_INVALID_ARGUMENT')).toBe(true);
     }
   });
+
+  it('a file name without a label (e.g. ".jpg") is E_INVALID_ARGUMENT, not an empty label', () => {
+    expect(() => labelForEntry({ relativePath: '.jpg' }, 'file-names')).toThrow(
+      expect.objectContaining({ code: 'E_INVALID_ARGUMENT' }),
+    );
+  });
 });

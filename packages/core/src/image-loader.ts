@@ -57,5 +57,11 @@ export function labelForEntry(entry: Pick<ImageFileEntry, 'relativePath'>, layou
   if (layout === 'subfolders' || (layout === 'auto' && inSubfolder)) {
     return parts[0] as string;
   }
-  return labelFromFileName(parts[parts.length - 1] as string);
+  const label = labelFromFileName(parts[parts.length - 1] as string);
+  if (label.trim() === '') {
+    throw new InvalidArgumentError(`${entry.relativePath}: no label can be read from this file name`, {
+      file: entry.relativePath,
+    });
+  }
+  return label;
 }

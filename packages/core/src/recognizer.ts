@@ -10,7 +10,7 @@ import {
 } from './errors.js';
 import { boxArea, isRgbImage, type FaceDetection, type RgbImage } from './image.js';
 import { labelForEntry, type DirectoryLayout, type ImageInput, type ImageLoader } from './image-loader.js';
-import { withinThreshold, type Metric } from './metric.js';
+import { isCloser, withinThreshold, type Metric } from './metric.js';
 import type { EmbeddingRecord, NewRecord, Store } from './store.js';
 
 /**
@@ -288,8 +288,8 @@ export class FaceRecognizer {
     if (against) {
       for (const e of against) {
         const distance = this.metric.distance(face.embedding, e.embedding);
-        if (!nearest || this.#closer(distance, nearest.distance)) nearest = { label: e.label, distance };
-        if (e.label === label && (!claimed || this.#closer(distance, claimed.distance))) claimed = { label, distance };
+        if (!nearest || isCloser(this.metric, distance, nearest.distance)) nearest = { label: e.label, distance };
+        if (e.label === label && (!claimed || isCloser(this.metric, distance, claimed.distance))) claimed = { label, distance };
       }
     } else {
       const store = await this.#checkedStore();
@@ -362,10 +362,6 @@ export class FaceRecognizer {
       }
       if (candidates.length >= k || hits.length < fetch) return candidates;
     }
-  }
-
-  #closer(a: number, b: number): boolean {
-    return this.metric.closer === 'lower' ? a < b : a > b;
   }
 
   async #checkedStore(): Promise<Store> {
