@@ -11,4 +11,3 @@ export type { HnswBuildOptions } from './hnsw-index.js';
 export { MAX_EF_SEARCH, MAX_INDEXED_DIMENSION } from './hnsw-index.js';
 export { MAX_TABLE_NAME_LENGTH } from './table-names.js';
 export { SCHEMA_VERSION } from './schema.js';
-export { copyStore, type CopyStoreOptions } from './copy-store.js';

@@ -284,7 +284,8 @@ describe('search details', () => {
     const store = await open(database.uniqueTable());
     await store.add(Array.from({ length: 5 }, (_, i) => record(`p${i}`)));
     expect(await store.search(unit(), { k: Number.POSITIVE_INFINITY, metric: cosine })).toHaveLength(5);
-    expect(await store.search(unit(), { k: 2.5, metric: cosine })).toHaveLength(3);
+    expect(await store.search(unit(), { k: 2.5, metric: cosine })).toHaveLength(2);
+    expect(await store.search(unit(), { k: 0.5, metric: cosine })).toEqual([]);
     await expectPvError(store.search(unit(), { k: 1, metric: cosine, efSearch: 0 }), 'E_INVALID_ARGUMENT');
     await expectPvError(store.search(new Float32Array(DIM).fill(Number.NaN), { k: 1, metric: cosine }), 'E_INVALID_ARGUMENT');
   });

@@ -371,8 +371,9 @@ export class PgvectorStore implements Store {
     checkQuery(binding, query);
     if (!query.every(Number.isFinite)) throw new InvalidArgumentError('The query vector holds a non-finite value');
     if (options.efSearch !== undefined) checkEfSearch(options.efSearch);
-    if (!(options.k > 0) || binding.dimension === null) return null;
-    const limit = Number.isFinite(options.k) ? Math.ceil(options.k) : null;
+    // Like selectTopK, a fractional k counts its whole part.
+    const limit = Number.isFinite(options.k) ? Math.floor(options.k) : null;
+    if (!(options.k >= 1) || binding.dimension === null) return null;
     // An index scan returns at most ef_search rows, so ef_search must cover k; beyond pgvector's maximum, go exact.
     const efSearch = Math.max(options.efSearch ?? this.#efSearch, limit ?? Number.POSITIVE_INFINITY);
     const exact = (options.exact ?? this.#exact) || rankBy !== this.#metric || efSearch > MAX_EF_SEARCH;

@@ -43,6 +43,9 @@ const createVersion1: Migration = async (client, names, metric) => {
        box_width float8,
        box_height float8)`,
   );
+  // pgvector stores vectors out of line (TOAST) by default once a row passes ~2 kB (from ~500 dimensions):
+  // MAIN keeps them in the row unless it would not fit a page, which halves the time of exact scans.
+  await client.query(`ALTER TABLE ${names.records} ALTER COLUMN vector SET STORAGE MAIN`);
   await client.query(`CREATE UNIQUE INDEX ${names.seqIndex} ON ${names.records} (seq)`);
   await client.query(`CREATE INDEX ${names.labelIndex} ON ${names.records} (label, seq)`);
 };

@@ -36,9 +36,11 @@ export function searchStatement(
     : [`SET LOCAL hnsw.ef_search = ${mode.efSearch}`, ...(label !== undefined ? ['SET LOCAL hnsw.iterative_scan = relaxed_order'] : [])];
   const values: unknown[] = [vectorToSql(query), limit];
   if (label !== undefined) values.push(label);
+  // The output columns (vector as text, …) are computed in the outer query for the k rows only, not for
+  // every row the ranking looks at. The rows come back unordered: the caller ranks them.
   const text =
-    `SELECT ${RECORD_COLUMNS} FROM ${names.records}` +
+    `SELECT ${RECORD_COLUMNS} FROM (SELECT * FROM ${names.records}` +
     (label !== undefined ? ' WHERE label = $3' : '') +
-    ` ORDER BY vector ${distanceOperator(rankBy)} $1::vector${mode.exact ? ', seq' : ''} LIMIT $2`;
+    ` ORDER BY vector ${distanceOperator(rankBy)} $1::vector${mode.exact ? ', seq' : ''} LIMIT $2) AS nearest`;
   return { begin: ['BEGIN', ...settings].join('; '), text, values };
 }
