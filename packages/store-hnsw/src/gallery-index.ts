@@ -1,5 +1,6 @@
 import hnswlib from 'hnswlib-node';
 import type { ChangeCursor } from '@pv/store-sqlite';
+import { checkGraphFile } from './graph-file.js';
 
 const { HierarchicalNSW } = hnswlib;
 
@@ -55,13 +56,13 @@ export class GalleryIndex {
 
   /**
    * Reads a graph written by {@link write}. Labels and the cursor are not in the file: the caller restores
-   * them ({@link track}, {@link markDeletedInGraph}, {@link cursor}). Throws when hnswlib refuses the file
-   * or its dimension differs.
+   * them ({@link track}, {@link markDeletedInGraph}, {@link cursor}). Throws when the file is not a
+   * complete graph of this dimension and `m` (see {@link checkGraphFile}) or hnswlib refuses it.
    */
   static read(path: string, params: HnswParams, dimension: number): GalleryIndex {
+    checkGraphFile(path, dimension, params.m);
     const hnsw = new HierarchicalNSW(params.space, dimension);
     hnsw.readIndexSync(path, true);
-    if (hnsw.getNumDimensions() !== dimension) throw new Error(`${path} holds vectors of dimension ${hnsw.getNumDimensions()}`);
     return new GalleryIndex(hnsw, params.ef);
   }
 
@@ -70,14 +71,22 @@ export class GalleryIndex {
     return this.#live;
   }
 
+  /** Records the graph has room for (deleted records' slots are reused) before it grows. */
+  get capacity(): number {
+    return this.#hnsw.getMaxElements();
+  }
+
   /** Whether the record `seq` is in the index and not deleted. */
   has(seq: number): boolean {
     return seq < this.#labelOfSeq.length && (this.#labelOfSeq[seq] as number) >= 0;
   }
 
-  /** Makes room for `count` more inserts, growing the graph by at least half its capacity. */
+  /**
+   * Makes room for `count` more inserts, growing the graph by at least half its capacity when the
+   * slots of deleted records (reused first) do not suffice.
+   */
   reserve(count: number): void {
-    const needed = this.#hnsw.getCurrentCount() + count;
+    const needed = this.#live + count;
     const capacity = this.#hnsw.getMaxElements();
     if (needed > capacity) this.#hnsw.resizeIndex(Math.max(needed, Math.ceil(capacity * 1.5)));
   }
@@ -134,8 +143,12 @@ export class GalleryIndex {
     return this.#hnsw.searchKnn(Array.from(query), wanted, filter).neighbors;
   }
 
-  /** Writes the graph to `path` (in a worker thread: do not change the index until it resolves). */
-  async write(path: string): Promise<void> {
+  /**
+   * Writes the graph to `path` (in a worker thread: do not change the index until it resolves) and checks
+   * the written file, which hnswlib does not.
+   */
+  async write(path: string, params: Pick<HnswParams, 'm'>): Promise<void> {
     await this.#hnsw.writeIndex(path);
+    checkGraphFile(path, this.#hnsw.getNumDimensions(), params.m);
   }
 }

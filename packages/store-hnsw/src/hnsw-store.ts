@@ -338,7 +338,7 @@ export class HnswStore implements Store {
     const cursor = index.cursor;
     const target = indexFilePath(this.#db.file, this.#settings.storeId, cursor);
     try {
-      await publishIndexFile(target, (temp) => index.write(temp));
+      await publishIndexFile(target, (temp) => index.write(temp, this.#params));
       index.unsaved = 0;
       await removeStaleIndexFiles(this.#db.file, { path: target, storeId: this.#settings.storeId, cursor });
     } catch {
