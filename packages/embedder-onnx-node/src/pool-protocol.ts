@@ -1,0 +1,32 @@
+import type { FaceEmbedding, FacePolicy, FileFailure } from '@pv/core';
+import type { ImageLoaderOptions } from './image-loader.js';
+import type { Landmarks68Options } from './landmarks68.js';
+import type { OnnxEmbedderOptions } from './onnx-embedder.js';
+import type { Rfb320DetectorOptions } from './rfb320-detector.js';
+
+/** What every pool worker is started with: plain data only (it crosses a thread boundary). */
+export interface PoolWorkerSettings {
+  readonly detector: Omit<Rfb320DetectorOptions, 'models' | 'landmarks'> & {
+    readonly landmarks?: Omit<Landmarks68Options, 'models'>;
+  };
+  readonly embedder: Omit<OnnxEmbedderOptions, 'models'>;
+  readonly images: ImageLoaderOptions;
+  readonly facePolicy: FacePolicy;
+  /** The verified models cache (files are fetched once by the main thread before workers start). */
+  readonly cacheDir: string | undefined;
+}
+
+/** The outcome for one file. */
+export type FileEmbeddings =
+  | { readonly file: string; readonly ok: true; readonly faces: FaceEmbedding[] }
+  | { readonly file: string; readonly ok: false; readonly failure: FileFailure };
+
+/** Main thread → worker. */
+export type PoolRequest = { readonly type: 'job'; readonly id: number; readonly file: string } | { readonly type: 'close' };
+
+/** Worker → main thread. */
+export type PoolReply =
+  | { readonly type: 'ready' }
+  | { readonly type: 'init-error'; readonly failure: FileFailure }
+  | { readonly type: 'result'; readonly id: number; readonly result: FileEmbeddings }
+  | { readonly type: 'closed' };
