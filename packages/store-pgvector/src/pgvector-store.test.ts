@@ -154,6 +154,21 @@ describe('add', () => {
     await store.close();
   });
 
+  it('refuses an id another writer added after the duplicate check, and adds nothing', async () => {
+    const table = database.uniqueTable();
+    const store = await open(table);
+    // Stands in for a concurrent writer: inserting `race-1` also inserts `race-2`, which the batch holds too.
+    await database.pool.query(
+      `CREATE FUNCTION "${table}_race"() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN
+         INSERT INTO "${table}" (id, label, vector, model_id, created_at) VALUES ('race-2', 'other', NEW.vector, NEW.model_id, now());
+         RETURN NEW; END $$`,
+    );
+    await database.pool.query(`CREATE TRIGGER race AFTER INSERT ON "${table}" FOR EACH ROW WHEN (NEW.id = 'race-1') EXECUTE FUNCTION "${table}_race"()`);
+    await expectPvError(store.add([record('a', { id: 'race-1' }), record('a', { id: 'race-2' })]), 'E_INVALID_ARGUMENT');
+    expect(await store.count()).toBe(0);
+    await store.close();
+  });
+
   it('round-trips every float32 bit for bit, and text, sources and creation times exactly', async () => {
     const store = await open(database.uniqueTable());
     const bits = new Uint32Array(64);

@@ -28,7 +28,7 @@ import {
 } from './hnsw-index.js';
 import { indexMetricOf, isIndexMetric, type IndexMetric } from './index-metric.js';
 import { RECORD_COLUMNS, insertColumns, insertSql, recordFromRow, type RecordRow } from './record-rows.js';
-import { migrate, readMeta } from './schema.js';
+import { hasIterativeScan, migrate, readMeta, vectorExtensionVersion } from './schema.js';
 import { searchStatement, type SearchMode, type SearchStatement } from './search-query.js';
 import { tableNames, type TableNames } from './table-names.js';
 import { checkStorable } from './text-fields.js';
@@ -138,15 +138,23 @@ export class PgvectorStore implements Store {
   readonly #efSearch: number;
   readonly #exact: boolean;
   readonly #insertBatchSize: number;
+  readonly #iterativeScan: boolean;
   #binding: Binding;
   #closed = false;
 
-  private constructor(pool: Pool, ownsPool: boolean, names: TableNames, metric: IndexMetric, binding: Binding, options: PgvectorStoreSettings) {
+  private constructor(
+    pool: Pool,
+    ownsPool: boolean,
+    names: TableNames,
+    opened: { readonly metric: IndexMetric; readonly binding: Binding; readonly iterativeScan: boolean },
+    options: PgvectorStoreSettings,
+  ) {
     this.#pool = pool;
     this.#ownsPool = ownsPool;
     this.#names = names;
-    this.#metric = metric;
-    this.#binding = binding;
+    this.#metric = opened.metric;
+    this.#binding = opened.binding;
+    this.#iterativeScan = opened.iterativeScan;
     this.#index = hnswBuildParameters(options.hnsw);
     this.#deferIndex = options.deferIndex ?? false;
     this.#efSearch = options.efSearch ?? 40;
@@ -168,7 +176,7 @@ export class PgvectorStore implements Store {
     // An idle pooled connection that dies emits 'error' on the pool; the pool drops it and reconnects on demand.
     if (ownsPool) pool.on('error', () => undefined);
     try {
-      const meta = await inTransaction(pool, async (client) => {
+      const opened = await inTransaction(pool, async (client) => {
         const migrated = await migrate(client, names, options.metric ?? 'cosine');
         if (options.metric !== undefined && migrated.metric !== options.metric) {
           throw new PvError('E_METRIC_UNSUPPORTED', `Store "${names.table}" is indexed for ${migrated.metric}, not ${options.metric}`, {
@@ -180,9 +188,10 @@ export class PgvectorStore implements Store {
         const locked = await readMeta(client, names, true);
         const binding = bindingWithOptions(locked, options);
         await bindStore(client, names, locked, binding, options.deferIndex === true ? null : index);
-        return { ...locked, ...binding };
+        const version = (await vectorExtensionVersion(client)) ?? '0';
+        return { metric: locked.metric, binding, iterativeScan: hasIterativeScan(version) };
       });
-      return new PgvectorStore(pool, ownsPool, names, meta.metric, { modelId: meta.modelId, dimension: meta.dimension }, options);
+      return new PgvectorStore(pool, ownsPool, names, opened, options);
     } catch (error) {
       if (ownsPool) await pool.end();
       throw error;
@@ -377,7 +386,7 @@ export class PgvectorStore implements Store {
     // An index scan returns at most ef_search rows, so ef_search must cover k; beyond pgvector's maximum, go exact.
     const efSearch = Math.max(options.efSearch ?? this.#efSearch, limit ?? Number.POSITIVE_INFINITY);
     const exact = (options.exact ?? this.#exact) || rankBy !== this.#metric || efSearch > MAX_EF_SEARCH;
-    const mode: SearchMode = exact ? { exact: true } : { exact: false, efSearch };
+    const mode: SearchMode = exact ? { exact: true } : { exact: false, efSearch, iterativeScan: this.#iterativeScan };
     return searchStatement(this.#names, rankBy, query, limit, options.label, mode);
   }
 }

@@ -60,6 +60,18 @@ async function exists(client: PoolClient, quotedName: string): Promise<boolean> 
   return rows[0]?.found === true;
 }
 
+/** The installed version of the `vector` extension in this database (e.g. `0.8.1`), or `null`. */
+export async function vectorExtensionVersion(client: PoolClient): Promise<string | null> {
+  const { rows } = await client.query<{ extversion: string }>("SELECT extversion FROM pg_extension WHERE extname = 'vector'");
+  return rows[0]?.extversion ?? null;
+}
+
+/** True when pgvector `version` has iterative index scans (`hnsw.iterative_scan`, from 0.8.0). */
+export function hasIterativeScan(version: string): boolean {
+  const [major = 0, minor = 0] = version.split('.').map(Number);
+  return major > 0 || minor >= 8;
+}
+
 /** Reads the meta row; `forUpdate` locks it until the transaction ends (writers that bind the store take it). */
 export async function readMeta(client: PoolClient, names: TableNames, forUpdate = false): Promise<StoreMeta> {
   const { rows } = await client.query<{ schema_version: number; model_id: string | null; dimension: number | null; metric: string }>(
@@ -73,15 +85,16 @@ export async function readMeta(client: PoolClient, names: TableNames, forUpdate 
 }
 
 /**
- * Creates or upgrades the store's tables inside the caller's transaction, serialised against other
- * processes opening the same table by an advisory lock. Refuses (with `E_STORE_CORRUPT`, changing nothing)
+ * Creates the `vector` extension when it is missing (which needs the privilege to), then creates or
+ * upgrades the store's tables inside the caller's transaction, serialised against other processes opening
+ * stores by an advisory lock. Refuses (with `E_STORE_CORRUPT`, changing nothing)
  * a table that exists without pv's meta table, a meta table without its records table, and a schema newer
  * than this code.
  */
 export async function migrate(client: PoolClient, names: TableNames, metric: IndexMetric): Promise<StoreMeta> {
-  await client.query("SELECT pg_advisory_xact_lock(hashtext('pv-store-pgvector:' || $1))", [names.table]);
-  const { rows: extension } = await client.query("SELECT 1 FROM pg_extension WHERE extname = 'vector'");
-  if (extension.length === 0) await client.query('CREATE EXTENSION IF NOT EXISTS vector');
+  // One lock for all stores: it also keeps two first opens from creating the extension at once.
+  await client.query("SELECT pg_advisory_xact_lock(hashtext('pv-store-pgvector'))");
+  if ((await vectorExtensionVersion(client)) === null) await client.query('CREATE EXTENSION IF NOT EXISTS vector');
   const hasMeta = await exists(client, names.meta);
   const hasRecords = await exists(client, names.records);
   if (!hasMeta && hasRecords) {

@@ -5,8 +5,11 @@ import { vectorToSql } from './vector-text.js';
 
 /** How a k-NN query is answered. */
 export type SearchMode =
-  /** Through the HNSW index (when the planner picks it) with this candidate list size. */
-  | { readonly exact: false; readonly efSearch: number }
+  /**
+   * Through the HNSW index (when the planner picks it) with this candidate list size; `iterativeScan`
+   * when pgvector has iterative index scans (0.8 and later).
+   */
+  | { readonly exact: false; readonly efSearch: number; readonly iterativeScan: boolean }
   /** Index scans off: every candidate row is ranked; ties go to the earlier insertion. */
   | { readonly exact: true };
 
@@ -21,7 +24,8 @@ export interface SearchStatement {
  * The k-NN query for `query` ranked by `rankBy`'s pgvector operator, at most `limit` rows (`null`: all),
  * optionally only rows with `label`. With a label filter on the index, pgvector 0.8's iterative index scan
  * (`hnsw.iterative_scan = relaxed_order`) keeps scanning until enough rows pass the filter instead of
- * filtering only the first `ef_search` candidates; the caller re-sorts the rows.
+ * filtering only the first `ef_search` candidates (older pgvector: fewer than k rows may come back when
+ * the label is rare); the caller re-sorts the rows.
  */
 export function searchStatement(
   names: TableNames,
@@ -33,7 +37,10 @@ export function searchStatement(
 ): SearchStatement {
   const settings = mode.exact
     ? ['SET LOCAL enable_indexscan = off']
-    : [`SET LOCAL hnsw.ef_search = ${mode.efSearch}`, ...(label !== undefined ? ['SET LOCAL hnsw.iterative_scan = relaxed_order'] : [])];
+    : [
+        `SET LOCAL hnsw.ef_search = ${mode.efSearch}`,
+        ...(label !== undefined && mode.iterativeScan ? ['SET LOCAL hnsw.iterative_scan = relaxed_order'] : []),
+      ];
   const values: unknown[] = [vectorToSql(query), limit];
   if (label !== undefined) values.push(label);
   // The output columns (vector as text, …) are computed in the outer query for the k rows only, not for
