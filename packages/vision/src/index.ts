@@ -1,3 +1,4 @@
+export * from './adaptive-pool.js';
 export * from './affine.js';
 export * from './align.js';
 export * from './border.js';
