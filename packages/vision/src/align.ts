@@ -10,8 +10,9 @@ import { warpAffine } from './warp.js';
  * - `similarity-5pt`: the least-squares similarity ({@link estimateSimilarity}) from the five landmarks onto
  *   `spec.template`, then a bilinear {@link warpAffine} with a zero border (as ArcFace-style training crops
  *   were made). Template and landmarks share `@pv/core`'s pixel convention.
- * - `box-crop`: FaceNet's convention as facenet-pytorch implements it — see {@link boxCropRegion} — cropped
- *   and resized with area averaging.
+ * - `box-crop`: FaceNet's margin convention as facenet-pytorch implements it — see {@link boxCropRegion} —
+ *   cropped and shrunk with area averaging (OpenCV `INTER_AREA`, facenet-pytorch's path for NumPy images;
+ *   its PIL path uses PIL's bilinear filter and its tensor path adaptive average pooling, which differ slightly).
  */
 export const alignFace: FaceAligner = (image: RgbImage, detection: FaceDetection, spec: AlignmentSpec): RgbImage => {
   if (spec.kind === 'similarity-5pt') {

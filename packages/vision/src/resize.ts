@@ -6,8 +6,9 @@ import { createRgbImage, type RgbImage } from '@pv/core';
  *   like OpenCV's `INTER_LINEAR` and PyTorch's `interpolate(mode="bilinear", align_corners=False)`. Fast, but
  *   shrinking by more than 2x skips source pixels (aliasing).
  * - `area`: when shrinking, each output pixel is the exact area-weighted mean of the source pixels it covers
- *   (OpenCV's `INTER_AREA`, PyTorch's `mode="area"`, which facenet-pytorch uses for its crops); when
- *   enlarging along an axis it falls back to bilinear on that axis.
+ *   (OpenCV's `INTER_AREA`); when enlarging along an axis it falls back to bilinear on that axis. PyTorch's
+ *   `mode="area"` is adaptive average pooling instead (whole-pixel windows; see `packAdaptiveAverage`), which
+ *   differs when the scale is not an integer.
  */
 export type ResizeFilter = 'bilinear' | 'area';
 
