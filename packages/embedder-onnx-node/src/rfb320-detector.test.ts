@@ -69,6 +69,21 @@ describe('Rfb320Detector', () => {
   });
 });
 
+describe('Rfb320Detector score thresholds', () => {
+  it('retries with the fallback threshold only when nothing reaches the main one', async () => {
+    const image = await createImageLoader().load(singleFaceLfw[0]!);
+    // No score can reach 1.01: the fallback (0.65) finds the face; without a fallback nothing is found.
+    const retrying = await Rfb320Detector.create({ scoreThreshold: 1.01, fallbackScoreThreshold: 0.65 });
+    const strict = await Rfb320Detector.create({ scoreThreshold: 1.01, fallbackScoreThreshold: 1.01 });
+    try {
+      expect(await retrying.detect(image)).toHaveLength(1);
+      expect(await strict.detect(image)).toEqual([]);
+    } finally {
+      await Promise.all([retrying.close(), strict.close()]);
+    }
+  });
+});
+
 describe('Landmarks68.cropRegion', () => {
   it('is a square of side = box height around the box centre, on whole pixels', () => {
     expect(Landmarks68.cropRegion({ x: 100, y: 40, width: 80, height: 120 })).toEqual({ x: 80, y: 40, width: 120, height: 120 });
