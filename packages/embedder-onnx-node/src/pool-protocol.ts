@@ -4,12 +4,18 @@ import type { Landmarks68Options } from './landmarks68.js';
 import type { OnnxEmbedderOptions } from './onnx-embedder.js';
 import type { Rfb320DetectorOptions } from './rfb320-detector.js';
 
+/** Detector options a pool worker can take: plain data (no catalog objects or callbacks). */
+export type PoolDetectorOptions = Omit<Rfb320DetectorOptions, 'models' | 'landmarks'> & {
+  readonly landmarks?: Omit<Landmarks68Options, 'models'>;
+};
+
+/** Embedder options a pool worker can take: plain data (no catalog objects or callbacks). */
+export type PoolEmbedderOptions = Omit<OnnxEmbedderOptions, 'models'>;
+
 /** What every pool worker is started with: plain data only (it crosses a thread boundary). */
 export interface PoolWorkerSettings {
-  readonly detector: Omit<Rfb320DetectorOptions, 'models' | 'landmarks'> & {
-    readonly landmarks?: Omit<Landmarks68Options, 'models'>;
-  };
-  readonly embedder: Omit<OnnxEmbedderOptions, 'models'>;
+  readonly detector: PoolDetectorOptions;
+  readonly embedder: PoolEmbedderOptions;
   readonly images: ImageLoaderOptions;
   readonly facePolicy: FacePolicy;
   /** The verified models cache (files are fetched once by the main thread before workers start). */

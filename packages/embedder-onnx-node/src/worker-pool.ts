@@ -3,16 +3,23 @@ import { Worker } from 'node:worker_threads';
 import { AbortedError, InvalidArgumentError, PvError, type FacePolicy, type PvErrorCode } from '@pv/core';
 import { fetchModels } from '@pv/model-fetch';
 import type { ImageLoaderOptions } from './image-loader.js';
-import type { FileEmbeddings, PoolReply, PoolRequest, PoolWorkerSettings } from './pool-protocol.js';
+import type {
+  FileEmbeddings,
+  PoolDetectorOptions,
+  PoolEmbedderOptions,
+  PoolReply,
+  PoolRequest,
+  PoolWorkerSettings,
+} from './pool-protocol.js';
 
-export type { FileEmbeddings } from './pool-protocol.js';
+export type { FileEmbeddings, PoolDetectorOptions, PoolEmbedderOptions } from './pool-protocol.js';
 
 /** Options of {@link createWorkerPool}. Everything is plain data: it is copied into each worker. */
 export interface WorkerPoolOptions {
   /** Worker threads, each with its own sessions (default: available cores). */
   readonly workers?: number;
-  readonly detector?: PoolWorkerSettings['detector'];
-  readonly embedder?: PoolWorkerSettings['embedder'];
+  readonly detector?: PoolDetectorOptions;
+  readonly embedder?: PoolEmbedderOptions;
   readonly images?: ImageLoaderOptions;
   /** Which faces of each photo to embed (default `largest`). */
   readonly facePolicy?: FacePolicy;
@@ -65,7 +72,8 @@ export async function createWorkerPool(options: WorkerPoolOptions = {}): Promise
     cacheDir: options.cacheDir,
   };
   const cache = options.cacheDir !== undefined ? { cacheDir: options.cacheDir } : {};
-  await fetchModels(['rfb320', 'landmarks68', settings.embedder.model ?? 'mobilefacenet'], cache);
+  const ids = [settings.detector.model ?? 'rfb320', settings.detector.landmarks?.model ?? 'landmarks68', settings.embedder.model ?? 'mobilefacenet'];
+  await fetchModels(ids, cache);
   const workers = await Promise.all(Array.from({ length: count }, () => startWorker(settings).catch((error: unknown) => error)));
   const started = workers.filter((w): w is Worker => w instanceof Worker);
   const failed = workers.find((w) => !(w instanceof Worker));
