@@ -131,6 +131,52 @@ describe('open', () => {
   });
 });
 
+describe('read-only handles (e.g. on a streaming replica)', () => {
+  it('refuses to open a store that does not exist, creating nothing', async () => {
+    const table = database.uniqueTable();
+    await expectPvError(open(table, { readOnly: true }), 'E_NOT_FOUND');
+    expect((await database.pool.query(`SELECT to_regclass('"${table}_meta"') AS meta`)).rows).toEqual([{ meta: null }]);
+  });
+
+  it('opens and reads where every transaction is read-only, and refuses writes', async () => {
+    const table = database.uniqueTable();
+    const writer = await open(table, { metric: 'l2' });
+    const stored = await writer.add([record('alice', { id: 'a' }), record('bob', { id: 'b' })]);
+    await writer.close();
+    const replica = await database.readOnlyPool();
+    try {
+      // A writer's open would write (locks, binding): the read-only session refuses it.
+      await expect(PgvectorStore.open({ pool: replica.pool, table })).rejects.toThrow(/read-only/);
+      await expectPvError(PgvectorStore.open({ pool: replica.pool, table, readOnly: true, metric: 'cosine' }), 'E_METRIC_UNSUPPORTED');
+      await expectPvError(PgvectorStore.open({ pool: replica.pool, table, readOnly: true, modelId: 'model-b' }), 'E_MODEL_MISMATCH');
+      const reader = await PgvectorStore.open({ pool: replica.pool, table, readOnly: true, modelId: MODEL });
+      expect(reader.readOnly).toBe(true);
+      expect(await reader.info()).toEqual({ modelId: MODEL, dimension: DIM, count: 2 });
+      expect(await reader.get('a')).toEqual(stored[0]);
+      expect(await reader.labels()).toEqual([{ label: 'alice', count: 1 }, { label: 'bob', count: 1 }]);
+      expect(await collect(reader.records())).toEqual(stored);
+      const hits = await reader.search((stored[1] as { vector: Float32Array }).vector, { k: 1, metric: l2 });
+      expect(hits.map((h) => h.record.id)).toEqual(['b']);
+      expect(await reader.search(unit(), { k: 2, metric: cosine, exact: true })).toHaveLength(2);
+      await expectPvError(reader.add([record('carol')]), 'E_INVALID_ARGUMENT');
+      await expectPvError(reader.delete('a'), 'E_INVALID_ARGUMENT');
+      await expectPvError(reader.deleteLabel('alice'), 'E_INVALID_ARGUMENT');
+      await expectPvError(reader.buildIndex(), 'E_INVALID_ARGUMENT');
+      await reader.close();
+    } finally {
+      await replica.end();
+    }
+    expect(await (await open(table)).count()).toBe(2);
+  });
+
+  it('asks for a writer to migrate an older schema first', async () => {
+    const table = database.uniqueTable();
+    await (await open(table)).close();
+    await database.pool.query(`UPDATE "${table}_meta" SET schema_version = 0`);
+    await expectPvError(open(table, { readOnly: true }), 'E_INVALID_ARGUMENT');
+  });
+});
+
 describe('add', () => {
   it('writes a batch larger than one INSERT in one transaction: a failure in a late chunk leaves nothing', async () => {
     const table = database.uniqueTable();

@@ -28,7 +28,7 @@ import {
 } from './hnsw-index.js';
 import { indexMetricOf, isIndexMetric, type IndexMetric } from './index-metric.js';
 import { RECORD_COLUMNS, insertColumns, insertSql, recordFromRow, type RecordRow } from './record-rows.js';
-import { hasIterativeScan, migrate, readMeta, vectorExtensionVersion } from './schema.js';
+import { hasIterativeScan, migrate, readExisting, readMeta, vectorExtensionVersion } from './schema.js';
 import { searchStatement, type SearchMode, type SearchStatement } from './search-query.js';
 import { tableNames, type TableNames } from './table-names.js';
 import { checkStorable } from './text-fields.js';
@@ -60,6 +60,12 @@ export interface PgvectorStoreSettings {
   readonly exact?: boolean;
   /** Rows per INSERT statement inside an `add` transaction (1-10000, default 500). */
   readonly insertBatchSize?: number;
+  /**
+   * Open an existing store without writing anything, e.g. on a streaming replica: no migration, no
+   * binding, and writes (`add`, `delete`, `deleteLabel`, `buildIndex`) fail with `E_INVALID_ARGUMENT`.
+   * A missing store is `E_NOT_FOUND`.
+   */
+  readonly readOnly?: boolean;
 }
 
 /** Options of {@link PgvectorStore.open}: a connection plus {@link PgvectorStoreSettings}. */
@@ -140,13 +146,15 @@ export class PgvectorStore implements Store {
   readonly #insertBatchSize: number;
   readonly #iterativeScan: boolean;
   #binding: Binding;
+  /** Whether this handle was opened with `readOnly` (it then refuses every write). */
+  readonly readOnly: boolean;
   #closed = false;
 
   private constructor(
     pool: Pool,
     ownsPool: boolean,
     names: TableNames,
-    opened: { readonly metric: IndexMetric; readonly binding: Binding; readonly iterativeScan: boolean },
+    opened: { readonly metric: IndexMetric; readonly binding: Binding; readonly iterativeScan: boolean; readonly readOnly: boolean },
     options: PgvectorStoreSettings,
   ) {
     this.#pool = pool;
@@ -155,6 +163,7 @@ export class PgvectorStore implements Store {
     this.#metric = opened.metric;
     this.#binding = opened.binding;
     this.#iterativeScan = opened.iterativeScan;
+    this.readOnly = opened.readOnly;
     this.#index = hnswBuildParameters(options.hnsw);
     this.#deferIndex = options.deferIndex ?? false;
     this.#efSearch = options.efSearch ?? 40;
@@ -164,8 +173,8 @@ export class PgvectorStore implements Store {
 
   /**
    * Connects, creates the store's tables (and the `vector` extension when missing and permitted) or
-   * upgrades them, and applies the binding options. Refuses a table that is not a pv store, a schema newer
-   * than this code, or a metric other than the store's.
+   * upgrades them, and applies the binding options (a `readOnly` handle only checks them). Refuses a
+   * table that is not a pv store, a schema newer than this code, or a metric other than the store's.
    */
   static async open(options: PgvectorStoreOptions): Promise<PgvectorStore> {
     const names = tableNames(options.table);
@@ -176,21 +185,33 @@ export class PgvectorStore implements Store {
     // An idle pooled connection that dies emits 'error' on the pool; the pool drops it and reconnects on demand.
     if (ownsPool) pool.on('error', () => undefined);
     try {
-      const opened = await inTransaction(pool, async (client) => {
-        const migrated = await migrate(client, names, options.metric ?? 'cosine');
-        if (options.metric !== undefined && migrated.metric !== options.metric) {
-          throw new PvError('E_METRIC_UNSUPPORTED', `Store "${names.table}" is indexed for ${migrated.metric}, not ${options.metric}`, {
-            table: names.table,
-            expected: migrated.metric,
-            actual: options.metric,
-          });
-        }
-        const locked = await readMeta(client, names, true);
-        const binding = bindingWithOptions(locked, options);
-        await bindStore(client, names, locked, binding, options.deferIndex === true ? null : index);
-        const version = (await vectorExtensionVersion(client)) ?? '0';
-        return { metric: locked.metric, binding, iterativeScan: hasIterativeScan(version) };
-      });
+      const readOnly = options.readOnly === true;
+      const opened = await inTransaction(
+        pool,
+        async (client) => {
+          const meta = readOnly ? await readExisting(client, names) : await migrate(client, names, options.metric ?? 'cosine');
+          if (options.metric !== undefined && meta.metric !== options.metric) {
+            throw new PvError('E_METRIC_UNSUPPORTED', `Store "${names.table}" is indexed for ${meta.metric}, not ${options.metric}`, {
+              table: names.table,
+              expected: meta.metric,
+              actual: options.metric,
+            });
+          }
+          let binding: Binding;
+          if (readOnly) {
+            // The options are checked against the stored binding, not written: a reader knows only what the database holds.
+            bindingWithOptions(meta, options);
+            binding = { modelId: meta.modelId, dimension: meta.dimension };
+          } else {
+            const locked = await readMeta(client, names, true);
+            binding = bindingWithOptions(locked, options);
+            await bindStore(client, names, locked, binding, options.deferIndex === true ? null : index);
+          }
+          const version = (await vectorExtensionVersion(client)) ?? '0';
+          return { metric: meta.metric, binding, iterativeScan: hasIterativeScan(version), readOnly };
+        },
+        readOnly ? 'BEGIN READ ONLY' : 'BEGIN',
+      );
       return new PgvectorStore(pool, ownsPool, names, opened, options);
     } catch (error) {
       if (ownsPool) await pool.end();
@@ -219,7 +240,7 @@ export class PgvectorStore implements Store {
 
   /** Adds the batch in one transaction: all records or none, also when other writers add at the same time. */
   async add(records: readonly NewRecord[]): Promise<EmbeddingRecord[]> {
-    this.#open();
+    this.#writable();
     if (records.length === 0) return [];
     checkStorable(records);
     const names = this.#names;
@@ -254,13 +275,13 @@ export class PgvectorStore implements Store {
   }
 
   async delete(id: string): Promise<boolean> {
-    this.#open();
+    this.#writable();
     const result = await this.#pool.query(`DELETE FROM ${this.#names.records} WHERE id = $1`, [id]);
     return (result.rowCount ?? 0) > 0;
   }
 
   async deleteLabel(label: string): Promise<number> {
-    this.#open();
+    this.#writable();
     const result = await this.#pool.query(`DELETE FROM ${this.#names.records} WHERE label = $1`, [label]);
     return result.rowCount ?? 0;
   }
@@ -331,7 +352,7 @@ export class PgvectorStore implements Store {
    * faster than inserting into an existing index. Needs a bound store.
    */
   async buildIndex(options: BuildIndexOptions = {}): Promise<void> {
-    this.#open();
+    this.#writable();
     const { maintenanceWorkMem } = options;
     if (maintenanceWorkMem !== undefined && !MEMORY_SETTING.test(maintenanceWorkMem)) {
       throw new InvalidArgumentError(`maintenanceWorkMem must look like 512MB or 2GB, got "${maintenanceWorkMem}"`);
@@ -353,6 +374,11 @@ export class PgvectorStore implements Store {
 
   #open(): void {
     if (this.#closed) throw new StoreClosedError();
+  }
+
+  #writable(): void {
+    this.#open();
+    if (this.readOnly) throw new InvalidArgumentError(`Store "${this.#names.table}" was opened read-only`, { table: this.#names.table });
   }
 
   /** The binding, re-read while it may still change (another writer may have bound the store). */

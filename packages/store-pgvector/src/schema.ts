@@ -1,4 +1,4 @@
-import { StoreCorruptError } from '@pv/core';
+import { InvalidArgumentError, NotFoundError, StoreCorruptError } from '@pv/core';
 import type { PoolClient } from 'pg';
 import { isIndexMetric, type IndexMetric } from './index-metric.js';
 import type { TableNames } from './table-names.js';
@@ -85,16 +85,11 @@ export async function readMeta(client: PoolClient, names: TableNames, forUpdate 
 }
 
 /**
- * Creates the `vector` extension when it is missing (which needs the privilege to), then creates or
- * upgrades the store's tables inside the caller's transaction, serialised against other processes opening
- * stores by an advisory lock. Refuses (with `E_STORE_CORRUPT`, changing nothing)
- * a table that exists without pv's meta table, a meta table without its records table, and a schema newer
- * than this code.
+ * The meta row of an existing store, `null` when there is no store of that name. Refuses (with
+ * `E_STORE_CORRUPT`) a table that exists without pv's meta table, a meta table without its records table,
+ * and a schema newer than this code.
  */
-export async function migrate(client: PoolClient, names: TableNames, metric: IndexMetric): Promise<StoreMeta> {
-  // One lock for all stores: it also keeps two first opens from creating the extension at once.
-  await client.query("SELECT pg_advisory_xact_lock(hashtext('pv-store-pgvector'))");
-  if ((await vectorExtensionVersion(client)) === null) await client.query('CREATE EXTENSION IF NOT EXISTS vector');
+async function inspect(client: PoolClient, names: TableNames): Promise<StoreMeta | null> {
   const hasMeta = await exists(client, names.meta);
   const hasRecords = await exists(client, names.records);
   if (!hasMeta && hasRecords) {
@@ -103,17 +98,47 @@ export async function migrate(client: PoolClient, names: TableNames, metric: Ind
   if (hasMeta && !hasRecords) {
     throw new StoreCorruptError(`The records table of "${names.table}" is missing`, { table: names.table });
   }
-  let version = hasMeta ? (await readMeta(client, names)).schemaVersion : 0;
-  if (version > SCHEMA_VERSION) {
-    throw new StoreCorruptError(`Table "${names.table}" has schema version ${version}; this code knows up to ${SCHEMA_VERSION}`, {
+  if (!hasMeta) return null;
+  const meta = await readMeta(client, names);
+  if (meta.schemaVersion > SCHEMA_VERSION) {
+    throw new StoreCorruptError(`Table "${names.table}" has schema version ${meta.schemaVersion}; this code knows up to ${SCHEMA_VERSION}`, {
       table: names.table,
-      version,
+      version: meta.schemaVersion,
       known: SCHEMA_VERSION,
     });
   }
-  for (; version < SCHEMA_VERSION; version++) {
+  return meta;
+}
+
+/**
+ * Creates the `vector` extension when it is missing (which needs the privilege to), then creates or
+ * upgrades the store's tables inside the caller's transaction, serialised against other processes opening
+ * stores by an advisory lock. Refuses what {@link inspect} refuses, changing nothing.
+ */
+export async function migrate(client: PoolClient, names: TableNames, metric: IndexMetric): Promise<StoreMeta> {
+  // One lock for all stores: it also keeps two first opens from creating the extension at once.
+  await client.query("SELECT pg_advisory_xact_lock(hashtext('pv-store-pgvector'))");
+  if ((await vectorExtensionVersion(client)) === null) await client.query('CREATE EXTENSION IF NOT EXISTS vector');
+  for (let version = (await inspect(client, names))?.schemaVersion ?? 0; version < SCHEMA_VERSION; version++) {
     await (MIGRATIONS[version] as Migration)(client, names, metric);
     await client.query(`UPDATE ${names.meta} SET schema_version = $1`, [version + 1]);
   }
   return readMeta(client, names);
+}
+
+/**
+ * The meta row of an existing store at the current schema version, writing nothing (for read-only
+ * handles, e.g. on a streaming replica). A missing store is `E_NOT_FOUND`; an older schema must be
+ * migrated by a writer first (`E_INVALID_ARGUMENT`).
+ */
+export async function readExisting(client: PoolClient, names: TableNames): Promise<StoreMeta> {
+  const meta = await inspect(client, names);
+  if (meta === null) throw new NotFoundError(`There is no pv store "${names.table}"`, { table: names.table });
+  if (meta.schemaVersion < SCHEMA_VERSION) {
+    throw new InvalidArgumentError(
+      `Store "${names.table}" has schema version ${meta.schemaVersion}: open it once for writing to migrate it to ${SCHEMA_VERSION}`,
+      { table: names.table, version: meta.schemaVersion },
+    );
+  }
+  return meta;
 }

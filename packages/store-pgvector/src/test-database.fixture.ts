@@ -13,6 +13,11 @@ export interface TestDatabase {
   readonly isPglite: boolean;
   /** A table name no other test uses; dropped (with its meta table) by {@link TestDatabase.stop}. */
   uniqueTable(): string;
+  /**
+   * A pool whose transactions are all read-only, like one on a streaming replica: on PGlite (one session)
+   * the shared pool with `default_transaction_read_only` on until `end`; on a real server a new pool.
+   */
+  readOnlyPool(): Promise<{ readonly pool: Pool; end(): Promise<void> }>;
   /** Drops the tables handed out, ends the pool and stops PGlite. */
   stop(): Promise<void>;
 }
@@ -47,6 +52,10 @@ export async function startTestDatabase(): Promise<TestDatabase> {
       pool,
       isPglite: false,
       uniqueTable,
+      async readOnlyPool() {
+        const readOnly = new pg.Pool({ connectionString: external, max: 2, options: '-c default_transaction_read_only=on' });
+        return { pool: readOnly, end: () => readOnly.end() };
+      },
       async stop() {
         for (const table of tables) await pool.query(`DROP TABLE IF EXISTS "${table}", "${table}_meta"`);
         await pool.end();
@@ -63,6 +72,15 @@ export async function startTestDatabase(): Promise<TestDatabase> {
     pool,
     isPglite: true,
     uniqueTable,
+    async readOnlyPool() {
+      await pool.query('SET default_transaction_read_only = on');
+      return {
+        pool,
+        async end() {
+          await pool.query('SET default_transaction_read_only = off');
+        },
+      };
+    },
     async stop() {
       await pool.end();
       await server.stop();
