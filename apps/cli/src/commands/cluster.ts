@@ -1,0 +1,96 @@
+import { pathToFileURL } from 'node:url';
+import path from 'node:path';
+import { labelForEntry, NotFoundError } from '@pv/core';
+import { listImageFiles } from '@pv/embedder-onnx-node';
+import type { Command } from 'commander';
+import type { CommandRunner } from '../cli.js';
+import { withExamples, withJobs, withJson, withPipeline, type JobsOptions, type PipelineOptions } from '../cli-options.js';
+import { clusterPhotos, type PhotoClustering } from '../cluster-photos.js';
+import { displayPath, plural } from '../display.js';
+import { failureReason, openFaceFileSource } from '../face-files.js';
+import { catchInterrupt } from '../interrupt.js';
+import { ExitCode, formatDistance, type ExitStatus, type Output } from '../output.js';
+import { preparePipeline } from '../pipeline.js';
+import { createProgress } from '../progress.js';
+
+/** Options of `pv cluster`. */
+export interface ClusterOptions extends PipelineOptions, JobsOptions {
+  readonly out: string;
+  readonly labelsFromSubfolders?: boolean;
+}
+
+/** Registers `pv cluster`. */
+export function registerCluster(program: Command, run: CommandRunner): void {
+  const command = program
+    .command('cluster')
+    .summary('group unlabelled photos by person, with an HTML contact sheet')
+    .description(
+      'Group unlabelled photos by person: every face of every photo, clustered by average linkage cut at the model threshold. ' +
+        'Writes clusters.json and contact-sheet.html (face thumbnails per cluster) to --out.',
+    )
+    .argument('<dir>', 'a directory of photos (and its direct subfolders)')
+    .option('--out <dir>', 'where clusters.json and contact-sheet.html go', 'pv-clusters')
+    .option('--labels-from-subfolders', 'the subfolders name the people: also report clustering purity against them');
+  withPipeline(command);
+  withJobs(command);
+  withJson(command);
+  withExamples(command, 'pv cluster holiday-photos/ --out holiday-people', 'pv cluster people/ --labels-from-subfolders --json');
+  command.action((dir: string, options: ClusterOptions) => run(options, (output) => cluster(dir, options, output)));
+}
+
+async function cluster(dir: string, options: ClusterOptions, output: Output): Promise<ExitStatus> {
+  const { metric, threshold } = await preparePipeline(options);
+  const entries = await listImageFiles(dir);
+  if (entries.length === 0) throw new NotFoundError(`No image files in ${dir}`, { directory: dir });
+  const relativeOf = new Map(entries.map((e) => [e.path, e.relativePath]));
+  const source = await openFaceFileSource({ ...options, facePolicy: 'all' });
+  const progress = createProgress(!output.json, (line) => output.line(line));
+  const interruption = catchInterrupt((text) => progress.log(output.colour.yellow(text)));
+  let clustering: PhotoClustering;
+  try {
+    clustering = await clusterPhotos({
+      files: entries.map((e) => e.path),
+      source,
+      metric,
+      threshold,
+      outDir: path.resolve(options.out),
+      title: `pv cluster ${dir}`,
+      ...(options.labelsFromSubfolders ? { truth: (file: string) => labelForEntry({ relativePath: relativeOf.get(file) as string }, 'subfolders') } : {}),
+      progress,
+      onFailure: (f) => progress.log(`${output.colour.red(failureReason(f.code).padEnd(14))}${displayPath(f.file)}`),
+      signal: interruption.signal,
+    });
+  } finally {
+    interruption.dispose();
+    await source.close();
+  }
+  printClustering(clustering, output);
+  if (clustering.interrupted) return ExitCode.interrupted;
+  return clustering.failures.length > 0 ? ExitCode.negative : ExitCode.ok;
+}
+
+/** Prints a clustering's summary (human) or the whole of it (JSON). Shared with `pv demo`. */
+export function printClustering(clustering: PhotoClustering, output: Output): void {
+  output.result(clustering);
+  const { colour } = output;
+  const groups = clustering.clusters.filter((c) => c.faces.length > 1).length;
+  if (clustering.interrupted) output.line(colour.yellow('Interrupted: the clusters cover the photos processed before Ctrl-C.'));
+  output.line(
+    `${plural(clustering.faces, 'face')} in ${plural(clustering.photos, 'photo')} → ${colour.bold(plural(clustering.clusters.length, 'cluster'))} ` +
+      `(${groups} with several faces, ${clustering.clusters.length - groups} single) at threshold ${formatDistance(clustering.threshold)} ${clustering.metric}.`,
+  );
+  for (const c of clustering.clusters.filter((x) => x.faces.length > 1)) {
+    const photos = [...new Set(c.faces.map((f) => path.basename(f.file)))];
+    output.line(`  ${c.name.padEnd(10)} ${plural(c.faces.length, 'face').padEnd(9)} ${colour.dim(photos.slice(0, 6).join(', ') + (photos.length > 6 ? ', …' : ''))}`);
+  }
+  if (clustering.quality) {
+    const q = clustering.quality;
+    output.line(`purity ${q.purity.toFixed(3)}, inverse purity ${q.inversePurity.toFixed(3)} against ${plural(q.labels, 'subfolder label')}`);
+  }
+  if (clustering.failures.length > 0) {
+    output.line(colour.red(`${plural(clustering.failures.length, 'photo')} gave no face:`));
+    for (const f of clustering.failures) output.line(`  ${failureReason(f.code).padEnd(14)}${displayPath(f.file)}: ${colour.dim(f.message)}`);
+  }
+  output.line(`Wrote ${displayPath(clustering.files.json)} and ${displayPath(clustering.files.html)}`);
+  output.line(`Open ${colour.cyan(pathToFileURL(clustering.files.html).href)} in a browser.`);
+}

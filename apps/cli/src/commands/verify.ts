@@ -1,0 +1,64 @@
+import { InvalidArgumentError } from '@pv/core';
+import type { Command } from 'commander';
+import type { CommandRunner } from '../cli.js';
+import { withExamples, withJson, withPipeline, withStore, type PipelineOptions, type StoreOptions } from '../cli-options.js';
+import { describeBox } from '../faces.js';
+import { ExitCode, formatDistance, type ExitStatus, type Output } from '../output.js';
+import { openRecognizer } from '../pipeline.js';
+import { openStore } from '../store-uri.js';
+
+/** Options of `pv verify`. */
+export interface VerifyOptions extends PipelineOptions, StoreOptions {
+  readonly label: string;
+}
+
+/** Registers `pv verify`. */
+export function registerVerify(program: Command, run: CommandRunner): void {
+  const command = program
+    .command('verify')
+    .summary('is this photo the enrolled person --label? (exit 0 yes, 1 no)')
+    .description(
+      "Is the face in <image> the enrolled person --label? (the reference's compare). Prints match, prediction and distance; " +
+        'exit code 0 on a match, 1 on no match, 2 on error.',
+    )
+    .argument('<image>', 'a photo (the largest face is used)')
+    .requiredOption('--label <label>', 'the enrolled person to check against');
+  withPipeline(command);
+  withStore(command);
+  withJson(command);
+  withExamples(command, 'pv verify visitor.jpg --label alice', 'pv verify visitor.jpg --label alice --json');
+  command.action((image: string, options: VerifyOptions) => run(options, (output) => verify(image, options, output)));
+}
+
+async function verify(image: string, options: VerifyOptions, output: Output): Promise<ExitStatus> {
+  if (options.label.trim() === '') throw new InvalidArgumentError('--label must not be empty');
+  const store = await openStore(options.store, { readOnly: true, metric: options.metric });
+  const recognizer = await openRecognizer(options, { store }).catch(async (error: unknown) => {
+    await store.close();
+    throw error;
+  });
+  try {
+    const result = await recognizer.compare(image, options.label);
+    output.result({
+      match: result.match,
+      label: options.label,
+      prediction: result.prediction,
+      distance: result.distance,
+      nearestDistance: result.nearestDistance,
+      threshold: result.threshold,
+      metric: recognizer.metric.id,
+      model: recognizer.embedder.model.id,
+      box: result.detection?.box ?? null,
+    });
+    const { colour } = output;
+    output.line(`match:      ${result.match ? colour.green('yes') : colour.red('no')}`);
+    output.line(`prediction: ${result.prediction}`);
+    output.line(
+      `distance:   ${formatDistance(result.distance)} to ${options.label} (threshold ${formatDistance(result.threshold)}, ${recognizer.metric.id})`,
+    );
+    if (result.detection) output.line(colour.dim(`face:       ${describeBox(result.detection.box)}`));
+    return result.match ? ExitCode.ok : ExitCode.negative;
+  } finally {
+    await recognizer.close();
+  }
+}

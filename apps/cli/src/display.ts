@@ -1,0 +1,13 @@
+import path from 'node:path';
+
+/** A path as people want to read it: relative to the working directory when inside it, else absolute. */
+export function displayPath(file: string, cwd: string = process.cwd()): string {
+  const absolute = path.resolve(cwd, file);
+  const relative = path.relative(cwd, absolute);
+  return relative === '' || relative.startsWith('..') || path.isAbsolute(relative) ? absolute : relative;
+}
+
+/** `1 face`, `2 faces`. */
+export function plural(count: number, singular: string, pluralForm = `${singular}s`): string {
+  return `${count} ${count === 1 ? singular : pluralForm}`;
+}
