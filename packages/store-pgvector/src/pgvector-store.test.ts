@@ -269,6 +269,12 @@ describe('add', () => {
     ];
     for (const r of bad) await expectPvError(store.add([record('fine'), r]), 'E_INVALID_ARGUMENT');
     expect(await store.info()).toEqual({ modelId: null, dimension: null, count: 0 });
+    // Such text cannot be in the store, so looking it up finds nothing (rather than a driver error).
+    await store.add([record('fine')]);
+    expect(await store.get('nul\u0000id')).toBeUndefined();
+    expect(await store.delete('lone \uD800')).toBe(false);
+    expect(await store.deleteLabel('nul\u0000label')).toBe(0);
+    expect(await store.search(unit(), { k: 1, metric: cosine, label: 'nul\u0000label' })).toEqual([]);
   });
 
   it('refuses a dimension pgvector cannot index when binding', async () => {

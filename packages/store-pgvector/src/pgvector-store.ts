@@ -31,7 +31,7 @@ import { RECORD_COLUMNS, insertColumns, insertSql, recordFromRow, type RecordRow
 import { hasIterativeScan, migrate, readExisting, readMeta, vectorExtensionVersion } from './schema.js';
 import { searchStatement, type SearchMode, type SearchStatement } from './search-query.js';
 import { tableNames, type TableNames } from './table-names.js';
-import { checkStorable } from './text-fields.js';
+import { checkStorable, isStorableText } from './text-fields.js';
 import { inTransaction } from './transaction.js';
 
 /** Where the store connects: a connection string (the store owns its pool) or a `pg` pool you own. */
@@ -270,18 +270,21 @@ export class PgvectorStore implements Store {
 
   async get(id: string): Promise<EmbeddingRecord | undefined> {
     this.#open();
+    if (!isStorableText(id)) return undefined;
     const { rows } = await this.#pool.query<RecordRow>(`SELECT ${RECORD_COLUMNS} FROM ${this.#names.records} WHERE id = $1`, [id]);
     return rows[0] ? recordFromRow(rows[0]) : undefined;
   }
 
   async delete(id: string): Promise<boolean> {
     this.#writable();
+    if (!isStorableText(id)) return false;
     const result = await this.#pool.query(`DELETE FROM ${this.#names.records} WHERE id = $1`, [id]);
     return (result.rowCount ?? 0) > 0;
   }
 
   async deleteLabel(label: string): Promise<number> {
     this.#writable();
+    if (!isStorableText(label)) return 0;
     const result = await this.#pool.query(`DELETE FROM ${this.#names.records} WHERE label = $1`, [label]);
     return result.rowCount ?? 0;
   }
@@ -409,6 +412,7 @@ export class PgvectorStore implements Store {
     // Like selectTopK, a fractional k counts its whole part.
     const limit = Number.isFinite(options.k) ? Math.floor(options.k) : null;
     if (!(options.k >= 1) || binding.dimension === null) return null;
+    if (options.label !== undefined && !isStorableText(options.label)) return null;
     // An index scan returns at most ef_search rows, so ef_search must cover k; beyond pgvector's maximum, go exact.
     const efSearch = Math.max(options.efSearch ?? this.#efSearch, limit ?? Number.POSITIVE_INFINITY);
     const exact = (options.exact ?? this.#exact) || rankBy !== this.#metric || efSearch > MAX_EF_SEARCH;

@@ -3,8 +3,13 @@ import { InvalidArgumentError, type NewRecord } from '@pv/core';
 // A NUL cannot be stored in PostgreSQL text; a lone surrogate would be silently replaced by U+FFFD on the wire.
 const UNSTORABLE = /[\u0000\p{Cs}]/u;
 
+/** True when PostgreSQL can hold `value` as it is (an id or label that is not, cannot be in a store). */
+export function isStorableText(value: string): boolean {
+  return !UNSTORABLE.test(value);
+}
+
 function checkText(value: string | undefined, field: string, index: number): void {
-  if (value !== undefined && UNSTORABLE.test(value)) {
+  if (value !== undefined && !isStorableText(value)) {
     throw new InvalidArgumentError(`Record ${index}: ${field} holds a NUL character or a lone surrogate`, { index, field });
   }
 }
