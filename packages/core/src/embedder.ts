@@ -6,8 +6,9 @@ import type { Point, RgbImage } from './image.js';
  * - `similarity-5pt`: a least-squares similarity transform (rotation, uniform scale, translation) maps the
  *   detection's five landmarks onto `template` (coordinates in the output crop); the photo is resampled
  *   bilinearly. Used by ArcFace-style networks (e.g. MobileFaceNet at 112x112).
- * - `box-crop`: the detection box, grown by `margin` pixels of the output scale on each side (FaceNet's
- *   convention: `margin * boxSize / (outputSize - margin)` in source pixels) and made square when `square` is
+ * - `box-crop`: the detection box, grown by a total of `margin` pixels of the output scale (half on each side,
+ *   as facenet-pytorch does: `margin * boxSize / (outputSize - margin)` source pixels in all), clipped to the
+ *   image, and made square first when `square` is
  *   true, is resized to the output size. Used by FaceNet on MTCNN boxes.
  */
 export type AlignmentSpec =

@@ -17,7 +17,7 @@ export interface ImageFileEntry {
  * the file system; a browser app can provide one over `fetch` and canvas.
  */
 export interface ImageLoader {
-  /** Decodes a file path or encoded bytes into RGB. Throws `E_BAD_IMAGE` (naming the file) when it cannot. */
+  /** Decodes a file path or encoded bytes into RGB. A missing file is `E_NOT_FOUND`; anything undecodable (or over the pixel limit) is `E_BAD_IMAGE`; both name the file. */
   load(input: string | Uint8Array): Promise<RgbImage>;
   /**
    * Lists the image files of `directory` and of its direct subdirectories, sorted by relative path.

@@ -208,12 +208,15 @@ describe('face policies', () => {
   const small = { x: 0, y: 0, width: 2, height: 2 };
   const large = { x: 3, y: 3, width: 5, height: 5 };
 
-  it('largest (default) takes the largest face even when it is less confident', async () => {
-    const photo = faces.photo({ vector: ALICE, box: small, score: 0.99 }, { vector: BOB, box: large, score: 0.6 });
+  it('largest (default) takes the largest face even when it is slightly less confident', async () => {
+    const photo = faces.photo({ vector: ALICE, box: small, score: 0.99 }, { vector: BOB, box: large, score: 0.93 });
     const [face, ...rest] = await recognizer().embedFaces(photo);
     expect(rest).toEqual([]);
     expect(face?.detection.box).toEqual(large);
     expect(Array.from(face?.embedding ?? [])).toEqual(Array.from(unit(BOB)));
+    const lowScoreBigBox = faces.photo({ vector: ALICE, box: small, score: 0.99 }, { vector: BOB, box: large, score: 0.6 });
+    const [chosen] = await recognizer().embedFaces(lowScoreBigBox);
+    expect(chosen?.detection.box).toEqual(small);
   });
 
   it('strict refuses several faces with E_MULTIPLE_FACES, all keeps every face in order', async () => {
@@ -245,6 +248,16 @@ describe('face policies', () => {
       ['pair', large],
       ['solo', { x: 0, y: 0, width: 4, height: 4 }],
     ]);
+  });
+
+  it('chooseFaces(largest) ignores a larger but much less confident detection', () => {
+    const p = { x: 0, y: 0 };
+    const landmarks = [p, p, p, p, p] as const;
+    const face: FaceDetection = { box: { x: 10, y: 10, width: 40, height: 40 }, score: 0.99, landmarks };
+    const wall: FaceDetection = { box: { x: 60, y: 0, width: 90, height: 90 }, score: 0.76, landmarks };
+    const secondFace: FaceDetection = { box: { x: 0, y: 60, width: 60, height: 60 }, score: 0.95, landmarks };
+    expect(chooseFaces([face, wall], 'largest')).toEqual([face]);
+    expect(chooseFaces([face, wall, secondFace], 'largest')).toEqual([secondFace]);
   });
 
   it('chooseFaces names the file in its errors', () => {

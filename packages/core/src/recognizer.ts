@@ -15,7 +15,8 @@ import type { EmbeddingRecord, NewRecord, Store } from './store.js';
 
 /**
  * What to do with an image that shows several faces:
- * `largest` uses the largest face (default), `strict` fails with `E_MULTIPLE_FACES`, `all` uses every face.
+ * `largest` uses the largest face among those scoring at least 90% of the best score (default), `strict`
+ * fails with `E_MULTIPLE_FACES`, `all` uses every face.
  */
 export type FacePolicy = 'largest' | 'strict' | 'all';
 
@@ -382,10 +383,19 @@ export function chooseFaces(detections: readonly FaceDetection[], policy: FacePo
   }
   if (policy === 'all') return [...detections];
   if (policy === 'strict' && detections.length > 1) throw new MultipleFacesError(detections.length, details);
-  let best = detections[0] as FaceDetection;
-  for (const d of detections) if (boxArea(d.box) > boxArea(best.box)) best = d;
-  return [best];
+  // `largest` looks only at detections nearly as confident as the best one, so a big low-score false
+  // positive (a textured wall, say) never beats a clear face.
+  const topScore = Math.max(...detections.map((d) => d.score));
+  let best: FaceDetection | undefined;
+  for (const d of detections) {
+    if (d.score < LARGEST_FACE_MIN_RELATIVE_SCORE * topScore) continue;
+    if (!best || boxArea(d.box) > boxArea(best.box)) best = d;
+  }
+  return [best as FaceDetection];
 }
+
+/** Under the `largest` policy, detections scoring below this fraction of the best score are not candidates. */
+export const LARGEST_FACE_MIN_RELATIVE_SCORE = 0.9;
 
 function describeFailure(file: string, error: unknown): FileFailure {
   if (error instanceof PvError) return { file, code: error.code, message: error.message };
