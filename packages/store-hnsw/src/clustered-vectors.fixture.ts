@@ -1,5 +1,6 @@
 // Synthetic face-like embeddings for recall tests and benchmarks: unit vectors scattered around random
-// identity centres, as embeddings of several photos of each person are.
+// identity centres, as embeddings of several photos of each person are. Any vector can be regenerated
+// from its index, so large galleries need not be held in memory.
 
 /** A seeded uniform random source in [0, 1) (mulberry32). */
 export function seededUniform(seed: number): () => number {
@@ -26,9 +27,8 @@ function normalise(v: Float32Array): Float32Array {
   return v;
 }
 
-/** Options of {@link clusteredVectors}. */
+/** Options of {@link ClusteredVectors}. */
 export interface ClusteredVectorsOptions {
-  readonly count: number;
   readonly dimension: number;
   /** Number of identities. */
   readonly clusters: number;
@@ -40,22 +40,35 @@ export interface ClusteredVectorsOptions {
   readonly seed: number;
 }
 
-/** Generates `count` unit vectors around `clusters` centres, and as many fresh query vectors as asked. */
-export function clusteredVectors(options: ClusteredVectorsOptions): {
-  vectors: Float32Array[];
-  clusterOf: Int32Array;
-  queries(count: number): Float32Array[];
-} {
-  const normal = gaussian(seededUniform(options.seed));
-  const { dimension, noise } = options;
-  const centres = Array.from({ length: options.clusters }, () => normalise(Float32Array.from({ length: dimension }, normal)));
-  const around = (c: number): Float32Array =>
-    normalise(Float32Array.from(centres[c] as Float32Array, (x) => x + noise * normal()));
-  const clusterOf = new Int32Array(options.count);
-  const vectors = Array.from({ length: options.count }, (_, i) => {
-    clusterOf[i] = i % options.clusters;
-    return around(i % options.clusters);
-  });
-  const queries = (count: number): Float32Array[] => Array.from({ length: count }, (_, i) => around((i * 7919) % options.clusters));
-  return { vectors, clusterOf, queries };
+/** Deterministic clustered unit vectors: gallery vector `i` belongs to identity `i % clusters`. */
+export class ClusteredVectors {
+  readonly #options: ClusteredVectorsOptions;
+  readonly #centres: Float32Array[];
+
+  constructor(options: ClusteredVectorsOptions) {
+    this.#options = options;
+    const normal = gaussian(seededUniform(options.seed));
+    this.#centres = Array.from({ length: options.clusters }, () => normalise(Float32Array.from({ length: options.dimension }, normal)));
+  }
+
+  /** The identity of gallery vector `i`. */
+  cluster(i: number): number {
+    return i % this.#options.clusters;
+  }
+
+  /** Gallery vector `i`. */
+  vector(i: number): Float32Array {
+    return this.#around(this.cluster(i), 2 * i + 1);
+  }
+
+  /** Query `i`: a fresh vector (not in the gallery) around identity `(i × 7919) mod clusters`. */
+  query(i: number): Float32Array {
+    return this.#around((i * 7919) % this.#options.clusters, 2 * i + 2);
+  }
+
+  #around(cluster: number, stream: number): Float32Array {
+    const normal = gaussian(seededUniform(Math.imul(this.#options.seed ^ 0x9e3779b9, 0x85ebca6b) ^ Math.imul(stream, 0xc2b2ae35)));
+    const centre = this.#centres[cluster] as Float32Array;
+    return normalise(Float32Array.from(centre, (x) => x + this.#options.noise * normal()));
+  }
 }

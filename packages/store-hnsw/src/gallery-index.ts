@@ -71,6 +71,11 @@ export class GalleryIndex {
     return this.#live;
   }
 
+  /** Sets the search-time candidate list size (hnswlib `ef`). */
+  setEf(ef: number): void {
+    this.#hnsw.setEf(ef);
+  }
+
   /** Records the graph has room for (deleted records' slots are reused) before it grows. */
   get capacity(): number {
     return this.#hnsw.getMaxElements();

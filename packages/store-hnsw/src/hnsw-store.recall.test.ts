@@ -5,7 +5,7 @@ import { MemoryStore, type NewRecord, type Metric } from '@pv/core';
 import { cosine } from '@pv/metric-cosine';
 import { l2 } from '@pv/metric-l2';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { clusteredVectors } from './clustered-vectors.fixture.js';
+import { ClusteredVectors } from './clustered-vectors.fixture.js';
 import { HnswStore } from './hnsw-store.js';
 
 // 100,000 vectors take minutes to index on two shared cores, so the unit test uses 20,000 (cosine, the
@@ -15,9 +15,14 @@ const DIMENSION = 512;
 const QUERIES = 300;
 
 let dir: string;
-const data = clusteredVectors({ count: COUNT, dimension: DIMENSION, clusters: 2_000, noise: 0.05, seed: 11 });
-const records: NewRecord[] = data.vectors.map((vector, i) => ({ id: `r${i}`, label: `person-${data.clusterOf[i]}`, modelId: 'synthetic', vector }));
-const queries = data.queries(QUERIES);
+const data = new ClusteredVectors({ dimension: DIMENSION, clusters: 2_000, noise: 0.05, seed: 11 });
+const records: NewRecord[] = Array.from({ length: COUNT }, (_, i) => ({
+  id: `r${i}`,
+  label: `person-${data.cluster(i)}`,
+  modelId: 'synthetic',
+  vector: data.vector(i),
+}));
+const queries = Array.from({ length: QUERIES }, (_, i) => data.query(i));
 
 beforeAll(() => {
   dir = mkdtempSync(path.join(tmpdir(), 'pv-hnsw-recall-'));

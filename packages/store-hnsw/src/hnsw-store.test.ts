@@ -226,6 +226,12 @@ describe('HnswStore', () => {
     await expectPvError(HnswStore.open(file, { efConstruction: 10 }), 'E_INVALID_ARGUMENT');
     const again = await HnswStore.open(file, { ef: 7 });
     expect(again.space).toBe('cosine');
+    expect(again.ef).toBe(7);
+    again.ef = 50;
+    expect(again.ef).toBe(50);
+    expect(() => {
+      again.ef = 0;
+    }).toThrow(expect.objectContaining({ code: 'E_INVALID_ARGUMENT' }));
     expect((await again.search(records(1, 'a')[0]?.vector as Float32Array, { k: 1, metric: cosine }))[0]?.record.id).toBe('a0');
     await again.close();
   });

@@ -75,7 +75,7 @@ const EXACT_CHUNK_ROWS = 4096;
 export class HnswStore implements Store {
   readonly #db: RecordDatabase;
   readonly #settings: HnswSettings;
-  readonly #params: HnswParams;
+  #params: HnswParams;
   readonly #initialCapacity: number;
   readonly #saveEvery: number;
   readonly #exactLabelLimit: number;
@@ -122,6 +122,17 @@ export class HnswStore implements Store {
   /** The metric space the index is built in. */
   get space(): HnswSpace {
     return this.#settings.space;
+  }
+
+  /** The search-time candidate list size (hnswlib `ef`): larger is slower and finds more true neighbours. */
+  get ef(): number {
+    return this.#params.ef;
+  }
+
+  set ef(ef: number) {
+    if (!(Number.isInteger(ef) && ef > 0)) throw new InvalidArgumentError(`ef must be a positive integer, not ${ef}`);
+    this.#params = { ...this.#params, ef };
+    this.#index?.setEf(ef);
   }
 
   async info(): Promise<StoreInfo> {
