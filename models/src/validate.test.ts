@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { builtInModels, landmarks68, mobilefacenet, parseModelEntry, rfb320 } from './index.js';
+import { builtInModels, dlibResnet, landmarks68, mobilefacenet, parseModelEntry, rfb320 } from './index.js';
 
 /** A JSON round trip, as entries read back from a file look. */
 function viaJson(value: unknown): unknown {
@@ -50,6 +50,20 @@ describe('parseModelEntry', () => {
   it('accepts a local source and a dynamic batch dimension', () => {
     const local = withField(withField(mobilefacenet, ['source'], { kind: 'local', file: '/models/f.onnx', sha256: 'b'.repeat(64), size: 5 }), ['inputs', 0, 'shape'], [-1, 3, 112, 112]);
     expect(parseModelEntry(local).source).toEqual({ kind: 'local', file: '/models/f.onnx', sha256: 'b'.repeat(64), size: 5 });
+  });
+
+  it.each([
+    ['source.files', ['source', 'files'], []],
+    ['source.files[1].path', ['source', 'files', 1, 'path'], 'model/../../x.bin'],
+    ['source.files[0].sha256', ['source', 'files', 0, 'sha256'], 'ABC'],
+    ['source.files[1].size', ['source', 'files', 1, 'size'], -1],
+    ['source.converter', ['source', 'converter'], ''],
+    ['source.file', ['source', 'file'], 'sub/model.onnx'],
+    ['source.file', ['source', 'file'], '..'],
+    ['source.sha256', ['source', 'sha256'], 'f'.repeat(63)],
+    ['source.version', ['source', 'version'], '1.7'],
+  ])('names the bad field %s of a converted source', (field, path, value) => {
+    expect(() => parseModelEntry(withField(dlibResnet, path, value))).toThrow(field);
   });
 
   it('refuses what is not an object', () => {

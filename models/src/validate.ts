@@ -1,6 +1,7 @@
 import { InvalidArgumentError, type AlignmentSpec, type Point, type ThresholdSpec } from '@pv/core';
 import type {
   ColourOrder,
+  ConvertedNpmModelSource,
   LocalModelSource,
   ModelEntry,
   ModelEntryBase,
@@ -8,6 +9,7 @@ import type {
   ModelOutput,
   ModelSource,
   NpmModelSource,
+  PinnedPackageFile,
 } from './types.js';
 
 /** Model ids: lowercase letters, digits, `-`, `_` and `.`, starting with a letter or digit, at most 64 characters. */
@@ -79,29 +81,44 @@ export function parseModelEntry(value: unknown): ModelEntry {
 
 function parseSource(value: unknown): ModelSource {
   const o = object(value, 'source');
-  const kind = oneOf(o, 'kind', ['npm', 'local'] as const, 'source.');
-  const sha256 = string(o, 'sha256', 'source.');
-  if (!SHA256_PATTERN.test(sha256)) fail('source.sha256', 'must be 64 lowercase hex digits');
-  const size = positiveInteger(o, 'size', 'source.');
+  const kind = oneOf(o, 'kind', ['npm', 'local', 'npm-converted'] as const, 'source.');
+  const { sha256, size } = parsePin(o, 'source.');
   if (kind === 'local') {
     const local: LocalModelSource = { kind, file: string(o, 'file', 'source.'), sha256, size };
     return local;
   }
-  const npm: NpmModelSource = {
-    kind,
+  const pkg = {
     package: string(o, 'package', 'source.'),
     version: string(o, 'version', 'source.'),
     integrity: string(o, 'integrity', 'source.'),
-    path: string(o, 'path', 'source.'),
-    sha256,
-    size,
   };
-  if (!EXACT_VERSION_PATTERN.test(npm.version)) fail('source.version', 'must be an exact version');
-  if (!SHA512_INTEGRITY_PATTERN.test(npm.integrity)) fail('source.integrity', 'must be a sha512 integrity string');
-  if (npm.path.startsWith('/') || npm.path.split('/').includes('..')) {
-    fail('source.path', 'must be relative to the package root');
+  if (!EXACT_VERSION_PATTERN.test(pkg.version)) fail('source.version', 'must be an exact version');
+  if (!SHA512_INTEGRITY_PATTERN.test(pkg.integrity)) fail('source.integrity', 'must be a sha512 integrity string');
+  if (kind === 'npm') {
+    const npm: NpmModelSource = { kind, ...pkg, path: packagePath(string(o, 'path', 'source.'), 'source.path'), sha256, size };
+    return npm;
   }
-  return npm;
+  const files = array(o, 'files', 'source.').map((f, i): PinnedPackageFile => {
+    const where = `source.files[${i}]`;
+    const fo = object(f, where);
+    return { path: packagePath(string(fo, 'path', `${where}.`), `${where}.path`), ...parsePin(fo, `${where}.`) };
+  });
+  if (files.length === 0) fail('source.files', 'must list at least one file');
+  const file = string(o, 'file', 'source.');
+  if (file.includes('/') || file.includes('\\') || file === '.' || file === '..') fail('source.file', 'must be a plain file name');
+  const converted: ConvertedNpmModelSource = { kind, ...pkg, files, converter: string(o, 'converter', 'source.'), file, sha256, size };
+  return converted;
+}
+
+function parsePin(o: Json, prefix: string): { sha256: string; size: number } {
+  const sha256 = string(o, 'sha256', prefix);
+  if (!SHA256_PATTERN.test(sha256)) fail(`${prefix}sha256`, 'must be 64 lowercase hex digits');
+  return { sha256, size: positiveInteger(o, 'size', prefix) };
+}
+
+function packagePath(path: string, field: string): string {
+  if (path.startsWith('/') || path.split('/').includes('..')) fail(field, 'must be relative to the package root');
+  return path;
 }
 
 function parseInput(value: unknown, where: string): ModelInput {

@@ -1,8 +1,9 @@
 import { rm } from 'node:fs/promises';
 import { basename, resolve } from 'node:path';
 import { NotFoundError } from '@pv/core';
-import { builtInModels, defaultCatalog, type ModelCatalog, type ModelEntry, type NpmModelSource } from '@pv/models';
+import { builtInModels, defaultCatalog, type ModelCatalog, type ModelConverter, type ModelEntry, type NpmModelSource } from '@pv/models';
 import { modelsCacheDir } from './cache-dir.js';
+import { buildConvertedModel } from './converted-model.js';
 import { ModelIntegrityError } from './errors.js';
 import { resolveRegistryConfig, type RegistryConfig } from './npmrc.js';
 import { resolveTarballUrl } from './registry-client.js';
@@ -30,6 +31,11 @@ export interface FetchModelOptions {
   readonly onProgress?: (progress: ModelFetchProgress) => void;
   /** Cancels the download (`E_ABORTED`); nothing partial is left in the cache. */
   readonly signal?: AbortSignal;
+  /**
+   * Converters by id, for models whose source is `npm-converted` (built on first use from package files);
+   * the package that provides such a model passes its converter here.
+   */
+  readonly converters?: Readonly<Record<string, ModelConverter>>;
 }
 
 /** A model file that is present and verified. */
@@ -39,21 +45,33 @@ export interface FetchedModel {
   readonly path: string;
 }
 
-/** Where an npm-sourced model's file lives in the cache: `<cacheDir>/<id>/<file name>`. */
+/**
+ * Where a model's file lives in the cache: `<cacheDir>/<id>/<file name>` for npm-sourced and converted
+ * models; a local model's file as its source names it (relative paths against `cacheDir`).
+ */
 export function cachedModelPath(entry: ModelEntry, cacheDir: string = modelsCacheDir()): string {
-  if (entry.source.kind === 'local') return resolve(cacheDir, entry.source.file);
-  return resolve(cacheDir, entry.id, basename(entry.source.path));
+  switch (entry.source.kind) {
+    case 'local':
+      return resolve(cacheDir, entry.source.file);
+    case 'npm':
+      return resolve(cacheDir, entry.id, basename(entry.source.path));
+    case 'npm-converted':
+      return resolve(cacheDir, entry.id, entry.source.file);
+  }
 }
 
 /**
  * The absolute path of model `id`'s file, verified against the catalog's size and SHA-256. An npm-sourced
  * file missing from the cache (or failing verification, in which case it is deleted first) is downloaded
  * from the configured npm registry; other catalog models of the same package tarball that are missing are
- * extracted by the same download. A `local` model is only verified, never downloaded or deleted.
+ * extracted by the same download. An `npm-converted` model missing from the cache is built from its
+ * package files by the converter in `options.converters` (see `buildConvertedModel`). A `local` model is
+ * only verified, never downloaded or deleted.
  *
  * Errors: `E_NOT_FOUND` (unknown id, or a local model's file is missing), `E_MODEL_UNAVAILABLE` (registry
  * unreachable or refusing; the message names `pnpm pv models fetch` and `PV_MODELS_DIR`), `E_MODEL_INTEGRITY`
- * (bytes differ from the catalog; nothing is kept), `E_ABORTED`.
+ * (bytes differ from the catalog; nothing is kept), `E_ABORTED`; for converted models also
+ * `E_INVALID_ARGUMENT` (no converter given) and what the converter throws.
  */
 export async function ensureModelFile(id: string, options: FetchModelOptions = {}): Promise<string> {
   const [fetched] = await fetchModels([id], options);
@@ -71,18 +89,23 @@ export async function fetchModels(ids: readonly string[], options: FetchModelOpt
   const result: FetchedModel[] = [];
   for (const entry of entries) {
     const path = cachedModelPath(entry, cacheDir);
-    if (!(await isVerified(entry, path)) && entry.source.kind === 'npm') {
-      await downloadPackageOf(entry, entry.source, catalog, cacheDir, options);
+    if (!(await isVerified(entry, path))) {
+      if (entry.source.kind === 'npm') await downloadPackageOf(entry, entry.source, catalog, cacheDir, options);
+      else if (entry.source.kind === 'npm-converted') await buildConvertedModel(entry, entry.source, path, cacheDir, options);
     }
     result.push({ id: entry.id, path });
   }
   return result;
 }
 
-/** Fetches the built-in detector, landmark and embedder models into the cache (what `pnpm pv models fetch` does). */
+/**
+ * Fetches the built-in models that are downloaded as they are (the default detector, landmark and embedder
+ * models) into the cache (what `pnpm pv models fetch` does). Built-in models that are converted on first
+ * use (`npm-converted`, e.g. `dlib-resnet`) are left to the package that provides their converter.
+ */
 export function prefetchDefaultModels(options: Omit<FetchModelOptions, 'catalog'> = {}): Promise<FetchedModel[]> {
   return fetchModels(
-    builtInModels.map((m) => m.id),
+    builtInModels.filter((m) => m.source.kind === 'npm').map((m) => m.id),
     options,
   );
 }

@@ -6,3 +6,4 @@ export * from './fetch-models.js';
 export * from './local-models.js';
 export * from './progress.js';
 export * from './package-files.js';
+export * from './converted-model.js';

