@@ -217,6 +217,14 @@ describe('HnswStore', () => {
     await store.close();
   });
 
+  it('returns nothing for a query holding NaN, like exact stores', async () => {
+    const store = await HnswStore.open(file);
+    await store.add(records(20, 'a'));
+    const query = new Float32Array(DIMENSION).fill(Number.NaN);
+    expect(await store.search(query, { k: 5, metric: cosine })).toEqual([]);
+    await store.close();
+  });
+
   it('refuses to reopen with another space or graph settings', async () => {
     const store = await HnswStore.open(file, { space: 'cosine', m: 12 });
     await store.add(records(2, 'a'));

@@ -200,7 +200,10 @@ export class HnswStore implements Store {
         const hits: (SearchHit & { seq: number })[] = [];
         for (const seq of index.search(query, k, label)) {
           const record = this.#db.getBySeq(seq);
-          if (record) hits.push({ record, distance: Math.fround(metric.distance(query, record.vector)), seq });
+          const distance = record ? Math.fround(metric.distance(query, record.vector)) : Number.NaN;
+          // A record deleted by another connection since the graph caught up is skipped, as is a NaN
+          // distance (a query holding NaN), which exact stores skip too.
+          if (record && !Number.isNaN(distance)) hits.push({ record, distance, seq });
         }
         hits.sort((a, b) => a.distance - b.distance || a.seq - b.seq);
         return hits.map(({ record, distance }) => ({ record, distance }));
