@@ -213,6 +213,8 @@ describe('add', () => {
     await expectPvError(store.add([record('a', { id: 'race-1' }), record('a', { id: 'race-2' })]), 'E_INVALID_ARGUMENT');
     expect(await store.count()).toBe(0);
     await store.close();
+    await database.pool.query(`DROP TRIGGER race ON "${table}"`);
+    await database.pool.query(`DROP FUNCTION "${table}_race"()`);
   });
 
   it('round-trips every float32 bit for bit, and text, sources and creation times exactly', async () => {
