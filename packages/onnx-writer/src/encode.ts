@@ -59,13 +59,18 @@ export function tensorProto(name: string, tensor: TensorData): onnxProto.onnx.IT
   return { name, dims: [...tensor.dims], dataType: DATA_TYPE_CODES[tensor.dtype], rawData: rawData(tensor) };
 }
 
-/** A `ValueInfoProto` for a dense tensor: named dims become `dim_param`, numbers `dim_value`. */
-export function valueInfoProto(name: string, dtype: OnnxDataType, shape: readonly Dim[]): onnxProto.onnx.IValueInfoProto {
+/**
+ * A `ValueInfoProto` for a dense tensor: named dims become `dim_param`, numbers `dim_value`; without a
+ * shape the rank is left unknown.
+ */
+export function valueInfoProto(name: string, dtype: OnnxDataType, shape: readonly Dim[] | undefined): onnxProto.onnx.IValueInfoProto {
+  const elemType = DATA_TYPE_CODES[dtype];
+  if (shape === undefined) return { name, type: { tensorType: { elemType } } };
   return {
     name,
     type: {
       tensorType: {
-        elemType: DATA_TYPE_CODES[dtype],
+        elemType,
         shape: { dim: shape.map((dim) => (typeof dim === 'number' ? { dimValue: dim } : { dimParam: dim })) },
       },
     },

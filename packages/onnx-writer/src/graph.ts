@@ -125,8 +125,11 @@ export class OnnxGraph {
     return outputs.map((name) => ({ name }));
   }
 
-  /** Declares `value` a graph output of this type and shape; when `name` differs, an Identity names it. */
-  output(value: ValueRef, dtype: OnnxDataType, shape: readonly Dim[], name: string = value.name): void {
+  /**
+   * Declares `value` a graph output of this type and shape (`undefined`: rank unknown, left to the
+   * runtime); when `name` differs, an Identity names it.
+   */
+  output(value: ValueRef, dtype: OnnxDataType, shape: readonly Dim[] | undefined, name: string = value.name): void {
     let outputName = this.known(value);
     if (name !== value.name) {
       outputName = this.claim(name);

@@ -11,7 +11,7 @@ async function runUnary(
 ): Promise<Float32Tensor> {
   const g = new OnnxGraphBuilder({ opset });
   const x = g.input('x', 'float32', input.dims);
-  g.output(build(g, x), 'float32', [], 'y');
+  g.output(build(g, x), 'float32', undefined, 'y');
   const outputs = await runModel(g.toModel(), { x: input });
   return outputs.y as Float32Tensor;
 }
