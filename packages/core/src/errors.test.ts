@@ -4,6 +4,7 @@ import {
   BadImageError,
   DimensionMismatchError,
   InvalidArgumentError,
+  MetricUnsupportedError,
   ModelMismatchError,
   MultipleFacesError,
   NoFaceError,
@@ -28,6 +29,7 @@ const cases: [PvError, PvErrorCode, string][] = [
   [new NotFoundError('gone'), 'E_NOT_FOUND', 'NotFoundError'],
   [new InvalidArgumentError('no'), 'E_INVALID_ARGUMENT', 'InvalidArgumentError'],
   [new AbortedError(), 'E_ABORTED', 'AbortedError'],
+  [new MetricUnsupportedError('dot', ['cosine']), 'E_METRIC_UNSUPPORTED', 'MetricUnsupportedError'],
 ];
 
 describe('PvError subclasses', () => {

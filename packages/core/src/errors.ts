@@ -77,6 +77,17 @@ export class ModelMismatchError extends PvError {
   }
 }
 
+/** A store bound to one metric (e.g. an ANN index) was asked to rank by another. */
+export class MetricUnsupportedError extends PvError {
+  constructor(metric: string, supported: readonly string[], details: PvErrorDetails = {}) {
+    super(
+      'E_METRIC_UNSUPPORTED',
+      `This store cannot rank by metric "${metric}"; it supports ${supported.map((m) => `"${m}"`).join(', ')}`,
+      { metric, supported, ...details },
+    );
+  }
+}
+
 /** A stored file or database is truncated, tampered with or of an unknown format. It is never overwritten. */
 export class StoreCorruptError extends PvError {
   constructor(message: string, details: PvErrorDetails = {}, options?: { cause?: unknown }) {
