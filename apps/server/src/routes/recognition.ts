@@ -1,0 +1,232 @@
+import { withinThreshold, type Box, type FaceDetection } from '@pv/core';
+import type { FastifyInstance } from 'fastify';
+import type { ServerContext } from '../context.js';
+import { acceptEmbedding } from '../embedding-input.js';
+import { identifyEmbedding, verifyEmbedding, type Identification } from '../gallery.js';
+import {
+  boxSchema,
+  candidateSchema,
+  compareUploadSchema,
+  detectedFaceSchema,
+  embeddingBodySchema,
+  errorResponses,
+  facesBodySchema,
+  identifyQuerySchema,
+  imageUploadSchema,
+  jsonOrUpload,
+  labelParamsSchema,
+} from './schemas.js';
+import { checkedUpload, facesOfUpload, jsonBody, mainFace } from './uploads.js';
+
+/** A detected face as the API shows it. */
+function detectedFace(detection: FaceDetection): { box: Box; score: number } {
+  return { box: detection.box, score: detection.score };
+}
+
+/** Body of verify: an image (multipart) or an embedding (JSON). */
+interface VerifyBody {
+  readonly image?: unknown;
+  readonly embedding?: number[];
+  readonly modelId?: string;
+}
+
+/** Body of identify: an image (multipart) or embeddings of every face with their boxes (JSON). */
+interface IdentifyBody {
+  readonly image?: unknown;
+  readonly modelId?: string;
+  readonly faces?: { readonly embedding: number[]; readonly box?: Box; readonly score?: number }[];
+}
+
+/** One face of an identify answer. */
+interface IdentifiedFaceView extends Identification {
+  readonly box?: Box;
+  readonly score?: number;
+}
+
+/** Registers info, verify, identify and compare on a `/v1` scope. */
+export function registerRecognitionRoutes(app: FastifyInstance, context: ServerContext): void {
+  const { gallery, model } = context;
+
+  app.get(
+    '/info',
+    {
+      schema: {
+        summary: 'The model, metric, threshold and upload limits of this server (no identities)',
+        tags: ['recognition'],
+        response: {
+          200: {
+            type: 'object',
+            required: ['model', 'metric', 'threshold', 'limits', 'privateMode'],
+            properties: {
+              model: { type: 'object', required: ['id', 'dimension'], properties: { id: { type: 'string' }, dimension: { type: 'integer' } } },
+              metric: { type: 'string' },
+              threshold: { type: 'number' },
+              limits: {
+                type: 'object',
+                properties: { maxImageBytes: { type: 'integer' }, maxPixels: { type: 'integer' }, maxBodyBytes: { type: 'integer' } },
+              },
+              privateMode: { type: 'boolean', description: 'Whether the page can run detection and embedding in the browser' },
+            },
+          },
+        },
+      },
+    },
+    async () => ({
+      model: { id: model.id, dimension: model.dimension },
+      metric: model.metric,
+      threshold: model.threshold,
+      limits: { maxImageBytes: context.config.maxImageBytes, maxPixels: context.config.maxPixels, maxBodyBytes: context.config.maxBodyBytes },
+      privateMode: context.assets.browserBundleDir !== undefined,
+    }),
+  );
+
+  app.post<{ Params: { label: string }; Body: VerifyBody }>(
+    '/subjects/:label/verify',
+    {
+      config: { auth: true },
+      schema: {
+        summary: "Does this face (an image's main face, or an embedding) belong to the subject?",
+        tags: ['recognition'],
+        security: [{ apiKey: [] }],
+        params: labelParamsSchema,
+        body: jsonOrUpload(embeddingBodySchema, imageUploadSchema),
+        response: {
+          200: {
+            type: 'object',
+            required: ['label', 'match', 'prediction', 'distance', 'nearestDistance', 'threshold'],
+            properties: {
+              label: { type: 'string' },
+              match: { type: 'boolean' },
+              prediction: { type: 'string', description: 'Nearest subject overall, or "unknown" beyond the threshold' },
+              distance: { type: 'number', description: "Distance to the subject's nearest face" },
+              nearestDistance: { type: 'number' },
+              threshold: { type: 'number' },
+              face: detectedFaceSchema,
+            },
+          },
+          ...errorResponses(400, 401, 403, 404, 409, 413, 415, 422, 429, 503),
+        },
+      },
+    },
+    async (request) => {
+      const { label } = request.params;
+      let embedding: Float32Array;
+      let face: { box: Box; score: number } | undefined;
+      if (request.isMultipart()) {
+        const found = await mainFace(context, await checkedUpload(context, request.body.image, 'image'), 'image');
+        embedding = found.embedding;
+        face = detectedFace(found.detection);
+      } else {
+        const body = jsonBody(request.body);
+        embedding = acceptEmbedding(body.embedding ?? [], body.modelId ?? '', model);
+      }
+      const verification = await verifyEmbedding(gallery, embedding, label);
+      return { label, ...verification, threshold: gallery.threshold, ...(face ? { face } : {}) };
+    },
+  );
+
+  app.post<{ Querystring: { k: number }; Body: IdentifyBody }>(
+    '/identify',
+    {
+      config: { auth: true },
+      schema: {
+        summary: 'Identify every face: an image (server mode) or embeddings with boxes (private mode); top-k subjects each',
+        tags: ['recognition'],
+        security: [{ apiKey: [] }],
+        querystring: identifyQuerySchema,
+        body: jsonOrUpload(facesBodySchema, imageUploadSchema),
+        response: {
+          200: {
+            type: 'object',
+            required: ['faces', 'threshold', 'metric'],
+            properties: {
+              image: {
+                type: 'object',
+                description: 'Decoded size (after EXIF rotation), for image uploads',
+                properties: { width: { type: 'integer' }, height: { type: 'integer' } },
+              },
+              metric: { type: 'string' },
+              threshold: { type: 'number' },
+              faces: {
+                type: 'array',
+                items: {
+                  type: 'object',
+                  required: ['prediction', 'candidates'],
+                  properties: {
+                    box: boxSchema,
+                    score: { type: 'number' },
+                    prediction: { type: 'string', description: 'Best subject within the threshold, else "unknown"' },
+                    candidates: { type: 'array', items: candidateSchema },
+                  },
+                },
+              },
+            },
+          },
+          ...errorResponses(400, 401, 403, 409, 413, 415, 422, 429, 503),
+        },
+      },
+    },
+    async (request) => {
+      const { k } = request.query;
+      const faces: IdentifiedFaceView[] = [];
+      let image: { width: number; height: number } | undefined;
+      if (request.isMultipart()) {
+        const found = await facesOfUpload(context, request.body.image, 'image', 'all');
+        image = { width: found.width, height: found.height };
+        for (const face of found.faces) {
+          faces.push({ ...detectedFace(face.detection), ...(await identifyEmbedding(gallery, face.embedding, k)) });
+        }
+      } else {
+        const body = jsonBody(request.body);
+        const modelId = body.modelId ?? '';
+        for (const face of body.faces ?? []) {
+          const embedding = acceptEmbedding(face.embedding, modelId, model);
+          faces.push({
+            ...(face.box ? { box: face.box } : {}),
+            ...(face.score !== undefined ? { score: face.score } : {}),
+            ...(await identifyEmbedding(gallery, embedding, k)),
+          });
+        }
+      }
+      return { ...(image ? { image } : {}), metric: model.metric, threshold: gallery.threshold, faces };
+    },
+  );
+
+  app.post<{ Body: { a: unknown; b: unknown } }>(
+    '/compare',
+    {
+      schema: {
+        summary: 'Are the main faces of two images the same person? (Uses no enrolled data, so no API key.)',
+        tags: ['recognition'],
+        body: { content: { 'multipart/form-data': { schema: compareUploadSchema } } },
+        response: {
+          200: {
+            type: 'object',
+            required: ['match', 'distance', 'threshold', 'metric', 'faces'],
+            properties: {
+              match: { type: 'boolean' },
+              distance: { type: 'number' },
+              threshold: { type: 'number' },
+              metric: { type: 'string' },
+              faces: { type: 'object', properties: { a: detectedFaceSchema, b: detectedFaceSchema } },
+            },
+          },
+          ...errorResponses(400, 413, 415, 422, 429, 503),
+        },
+      },
+    },
+    async (request) => {
+      // Both uploads are checked before either is embedded, so a bad second file costs no inference.
+      const [bytesA, bytesB] = await Promise.all([checkedUpload(context, request.body.a, 'a'), checkedUpload(context, request.body.b, 'b')]);
+      const [a, b] = await Promise.all([mainFace(context, bytesA, 'a'), mainFace(context, bytesB, 'b')]);
+      const distance = gallery.metric.distance(a.embedding, b.embedding);
+      return {
+        match: withinThreshold(gallery.metric, distance, gallery.threshold),
+        distance,
+        threshold: gallery.threshold,
+        metric: model.metric,
+        faces: { a: detectedFace(a.detection), b: detectedFace(b.detection) },
+      };
+    },
+  );
+}

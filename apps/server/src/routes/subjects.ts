@@ -1,0 +1,180 @@
+import { InvalidArgumentError, NotFoundError, UNKNOWN_LABEL, type Box, type EmbeddingRecord } from '@pv/core';
+import type { FastifyInstance } from 'fastify';
+import type { ServerContext } from '../context.js';
+import { acceptEmbedding } from '../embedding-input.js';
+import {
+  embeddingBodySchema,
+  errorResponses,
+  faceIdParamsSchema,
+  faceRecordSchema,
+  imageUploadSchema,
+  jsonOrUpload,
+  labelParamsSchema,
+} from './schemas.js';
+import { checkedUpload, jsonBody, mainFace } from './uploads.js';
+
+/** A stored face as the API shows it: never the embedding. */
+export interface FaceView {
+  readonly id: string;
+  readonly label: string;
+  readonly createdAt: string;
+  readonly box?: Box;
+}
+
+function faceView(record: EmbeddingRecord): FaceView {
+  return {
+    id: record.id,
+    label: record.label,
+    createdAt: new Date(record.createdAt).toISOString(),
+    ...(record.source?.box ? { box: record.source.box } : {}),
+  };
+}
+
+/** Body of enroll: an image upload (multipart) or a precomputed embedding (JSON). */
+interface EnrollBody {
+  readonly image?: unknown;
+  readonly embedding?: number[];
+  readonly modelId?: string;
+}
+
+/** Registers the subject routes (enroll, list, faces of a subject, delete subject, delete face) on a `/v1` scope. */
+export function registerSubjectRoutes(app: FastifyInstance, context: ServerContext): void {
+  const { store } = context.gallery;
+
+  app.get(
+    '/subjects',
+    {
+      config: { auth: true },
+      schema: {
+        summary: 'List enrolled subjects with their face counts',
+        tags: ['subjects'],
+        security: [{ apiKey: [] }],
+        response: {
+          200: {
+            type: 'object',
+            required: ['subjects'],
+            properties: {
+              subjects: {
+                type: 'array',
+                items: { type: 'object', required: ['label', 'count'], properties: { label: { type: 'string' }, count: { type: 'integer' } } },
+              },
+            },
+          },
+          ...errorResponses(401, 403, 429),
+        },
+      },
+    },
+    async () => ({ subjects: await store.labels() }),
+  );
+
+  app.get<{ Params: { label: string } }>(
+    '/subjects/:label/faces',
+    {
+      config: { auth: true },
+      schema: {
+        summary: "List a subject's faces (ids, dates, boxes; never embeddings)",
+        tags: ['subjects'],
+        security: [{ apiKey: [] }],
+        params: labelParamsSchema,
+        response: {
+          200: {
+            type: 'object',
+            required: ['label', 'faces'],
+            properties: { label: { type: 'string' }, faces: { type: 'array', items: faceRecordSchema } },
+          },
+          ...errorResponses(400, 401, 403, 404, 429),
+        },
+      },
+    },
+    async (request) => {
+      const { label } = request.params;
+      const faces: FaceView[] = [];
+      for await (const record of store.records()) if (record.label === label) faces.push(faceView(record));
+      if (faces.length === 0) throw new NotFoundError(`No faces are enrolled for "${label}"`, { label });
+      return { label, faces };
+    },
+  );
+
+  app.post<{ Params: { label: string }; Body: EnrollBody }>(
+    '/subjects/:label/faces',
+    {
+      config: { auth: true },
+      schema: {
+        summary: 'Enroll a face for a subject: an image (its main face) or a precomputed embedding with its model id',
+        tags: ['subjects'],
+        security: [{ apiKey: [] }],
+        params: labelParamsSchema,
+        body: jsonOrUpload(embeddingBodySchema, imageUploadSchema),
+        response: {
+          201: { type: 'object', required: ['face'], properties: { face: faceRecordSchema } },
+          ...errorResponses(400, 401, 403, 409, 413, 415, 422, 429, 503),
+        },
+      },
+    },
+    async (request, reply) => {
+      const { label } = request.params;
+      if (label === UNKNOWN_LABEL) {
+        throw new InvalidArgumentError(`"${UNKNOWN_LABEL}" is reserved for faces nobody matches`, { label });
+      }
+      let vector: Float32Array;
+      let box: Box | undefined;
+      if (request.isMultipart()) {
+        const face = await mainFace(context, await checkedUpload(context, request.body.image, 'image'), 'image');
+        vector = face.embedding;
+        box = face.detection.box;
+      } else {
+        const body = jsonBody(request.body);
+        vector = acceptEmbedding(body.embedding ?? [], body.modelId ?? '', context.model);
+      }
+      const [record] = await store.add([{ label, vector, modelId: context.model.id, ...(box ? { source: { box } } : {}) }]);
+      reply.code(201);
+      return { face: faceView(record as EmbeddingRecord) };
+    },
+  );
+
+  app.delete<{ Params: { label: string } }>(
+    '/subjects/:label',
+    {
+      config: { auth: true },
+      schema: {
+        summary: 'Delete a subject and all its faces',
+        tags: ['subjects'],
+        security: [{ apiKey: [] }],
+        params: labelParamsSchema,
+        response: {
+          200: {
+            type: 'object',
+            required: ['label', 'deleted'],
+            properties: { label: { type: 'string' }, deleted: { type: 'integer', description: 'Faces removed' } },
+          },
+          ...errorResponses(400, 401, 403, 404, 429),
+        },
+      },
+    },
+    async (request) => {
+      const { label } = request.params;
+      const deleted = await store.deleteLabel(label);
+      if (deleted === 0) throw new NotFoundError(`No faces are enrolled for "${label}"`, { label });
+      return { label, deleted };
+    },
+  );
+
+  app.delete<{ Params: { id: string } }>(
+    '/faces/:id',
+    {
+      config: { auth: true },
+      schema: {
+        summary: 'Delete one face by id',
+        tags: ['subjects'],
+        security: [{ apiKey: [] }],
+        params: faceIdParamsSchema,
+        response: { 204: { type: 'null', description: 'Deleted' }, ...errorResponses(400, 401, 403, 404, 429) },
+      },
+    },
+    async (request, reply) => {
+      const { id } = request.params;
+      if (!(await store.delete(id))) throw new NotFoundError(`No face has id "${id}"`, { id });
+      reply.code(204);
+    },
+  );
+}

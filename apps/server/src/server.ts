@@ -1,0 +1,130 @@
+import { InvalidArgumentError, type Metric } from '@pv/core';
+import { cosine } from '@pv/metric-cosine';
+import { l2 } from '@pv/metric-l2';
+import { getEmbedderModel } from '@pv/models';
+import type { FastifyInstance } from 'fastify';
+import { pino, type DestinationStream } from 'pino';
+import { ApiKeyRing, generateApiKey } from './api-keys.js';
+import { buildApp } from './app.js';
+import { resolveServerConfig, type ServerConfig, type ServerConfigInput } from './config.js';
+import type { Lifecycle, ServedModelInfo, ServerContext } from './context.js';
+import { InferencePool } from './inference/pool.js';
+import { openConfiguredStore } from './open-store.js';
+import { locatePageAssets } from './page-assets.js';
+
+/** Options of {@link startServer}: any configuration settings, plus where logs go. */
+export interface StartServerOptions extends ServerConfigInput {
+  /** Where JSON log lines go (default standard output). Logs never hold images, embeddings or API keys. */
+  readonly logStream?: DestinationStream;
+}
+
+/** A listening server. */
+export interface RunningServer {
+  /** The base URL, e.g. `http://127.0.0.1:8080`. */
+  readonly url: string;
+  /** The port it listens on (useful with `port: 0`). */
+  readonly port: number;
+  /** The configuration in effect (API keys included). */
+  readonly config: ServerConfig;
+  /** The key made up at start when no API keys were configured (show it to the user), else `undefined`. */
+  readonly generatedApiKey: string | undefined;
+  /** The Fastify instance (for `inject` in tests or extra routes before traffic arrives). */
+  readonly app: FastifyInstance;
+  /**
+   * Graceful shutdown: stops accepting connections, lets in-flight requests finish, then stops the
+   * inference workers and closes the store cleanly. Safe to call more than once.
+   */
+  close(): Promise<void>;
+}
+
+/** The model the configuration names, its metric and its threshold. */
+function servedModel(config: ServerConfig): { info: ServedModelInfo; metric: Metric } {
+  const entry = getEmbedderModel(config.model);
+  const metric = config.metric === 'l2' ? l2 : cosine;
+  const threshold = config.threshold ?? entry.thresholds.find((t) => t.metric === metric.id)?.value;
+  if (threshold === undefined) {
+    throw new InvalidArgumentError(`Model "${entry.id}" has no calibrated threshold for metric "${metric.id}"; set threshold`, { name: 'threshold' });
+  }
+  return { info: { id: entry.id, dimension: entry.dimension, metric: metric.id, threshold }, metric };
+}
+
+/**
+ * Starts the pv demo server: opens the configured store (bound to the model), fetches and verifies the
+ * models, starts the inference workers and waits until they are loaded, then listens. Settings not given
+ * take their defaults (see `ServerConfig`); read them from the environment with `loadServerConfig()`.
+ *
+ * @example
+ * ```ts
+ * const server = await startServer({ ...(await loadServerConfig()), port: 8080 });
+ * console.log(`listening on ${server.url}`);
+ * process.once('SIGTERM', () => void server.close());
+ * ```
+ */
+export async function startServer(options: StartServerOptions = {}): Promise<RunningServer> {
+  const { logStream, ...settings } = options;
+  const resolved = resolveServerConfig(settings);
+  const generatedApiKey = resolved.apiKeys.length === 0 ? generateApiKey() : undefined;
+  const config: ServerConfig = generatedApiKey ? { ...resolved, apiKeys: [generatedApiKey] } : resolved;
+  const { info: model, metric } = servedModel(config);
+  const logger = pino(
+    { level: config.logLevel, redact: { paths: ['req.headers.authorization', 'req.headers["x-api-key"]'], censor: '[redacted]' } },
+    logStream,
+  );
+
+  const store = await openConfiguredStore(config.store, { modelId: model.id, dimension: model.dimension });
+  let pool: InferencePool;
+  try {
+    pool = await InferencePool.start({
+      workers: config.workers,
+      maxQueue: config.maxQueue,
+      retryAfterSeconds: config.retryAfterSeconds,
+      model: model.id,
+      limitInputPixels: config.maxPixels,
+      cacheDir: config.modelsDir,
+    });
+  } catch (error) {
+    await store.close();
+    throw error;
+  }
+  const lifecycle: Lifecycle = { phase: 'starting' };
+  const context: ServerContext = {
+    config,
+    model,
+    gallery: { store, metric, threshold: model.threshold },
+    inference: pool,
+    keys: new ApiKeyRing(config.apiKeys),
+    lifecycle,
+    assets: locatePageAssets(['rfb320', 'landmarks68', model.id], config.modelsDir),
+  };
+
+  let app: FastifyInstance;
+  try {
+    app = await buildApp(context, logger);
+    app.addHook('preClose', async () => {
+      lifecycle.phase = 'draining';
+    });
+    // Runs after every in-flight request has been answered.
+    app.addHook('onClose', async () => {
+      await pool.close();
+      await store.close();
+    });
+    await app.listen({ host: config.host, port: config.port });
+  } catch (error) {
+    await pool.close();
+    await store.close();
+    throw error;
+  }
+  lifecycle.phase = 'ready';
+  const address = app.server.address();
+  const port = typeof address === 'object' && address !== null ? address.port : config.port;
+  const host = config.host.includes(':') ? `[${config.host}]` : config.host;
+  let closing: Promise<void> | undefined;
+  return {
+    url: `http://${host}:${port}`,
+    port,
+    config,
+    generatedApiKey,
+    app,
+    close: () => (closing ??= app.close()),
+  };
+}
