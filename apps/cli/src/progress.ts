@@ -8,6 +8,8 @@ export interface Progress {
   update(done: number, detail?: string): void;
   /** Prints a line of output without breaking the bar. */
   log(line: string): void;
+  /** Prints a line for the person watching on standard error, above the bar while one is drawn. */
+  note(line: string): void;
   /** Removes the bar. Safe to call more than once. */
   stop(): void;
 }
@@ -20,8 +22,11 @@ export interface Progress {
  * written above the bar.
  */
 export function createProgress(enabled: boolean, print: (line: string) => void): Progress {
+  const note = (line: string): void => {
+    process.stderr.write(`${line}\n`);
+  };
   if (!enabled || !process.stderr.isTTY) {
-    return { start() {}, update() {}, log: print, stop() {} };
+    return { start() {}, update() {}, log: print, note, stop() {} };
   }
   const sharesTerminal = Boolean(process.stdout.isTTY);
   let bars: cliProgress.MultiBar | undefined;
@@ -54,6 +59,10 @@ export function createProgress(enabled: boolean, print: (line: string) => void):
     log(line) {
       if (bars && sharesTerminal) bars.log(`${line}\n`);
       else print(line);
+    },
+    note(line) {
+      if (bars) bars.log(`${line}\n`);
+      else note(line);
     },
     stop,
   };

@@ -45,7 +45,7 @@ async function cluster(dir: string, options: ClusterOptions, output: Output): Pr
   const relativeOf = new Map(entries.map((e) => [e.path, e.relativePath]));
   const source = await openFaceFileSource({ ...options, facePolicy: 'all' });
   const progress = createProgress(!output.json, (line) => output.line(line));
-  const interruption = catchInterrupt((text) => progress.log(output.colour.yellow(text)));
+  const interruption = catchInterrupt((text) => progress.note(output.colour.yellow(text)));
   let clustering: PhotoClustering;
   try {
     clustering = await clusterPhotos({

@@ -54,7 +54,7 @@ async function demo(options: DemoOptions, output: Output): Promise<ExitStatus> {
   output.line(`Photos in ${displayPath(path.dirname(photos[0] as string))}`);
   const source = await openFaceFileSource({ ...options, facePolicy: 'all' });
   const progress = createProgress(!output.json, (line) => output.line(line));
-  const interruption = catchInterrupt((text) => progress.log(output.colour.yellow(text)));
+  const interruption = catchInterrupt((text) => progress.note(output.colour.yellow(text)));
   try {
     const clustering = await clusterPhotos({
       files: photos,

@@ -113,7 +113,7 @@ async function enrollJobs(
 ): Promise<ExitStatus> {
   const { colour } = output;
   const progress = createProgress(!output.json, (line) => output.line(line));
-  const interruption = catchInterrupt((text) => progress.log(colour.yellow(text)));
+  const interruption = catchInterrupt((text) => progress.note(colour.yellow(text)));
   const storeFailed = new AbortController();
   const signal = AbortSignal.any([interruption.signal, storeFailed.signal]);
   const labelOf = new Map(jobs.map((j) => [j.file, j.label]));

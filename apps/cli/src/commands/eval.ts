@@ -50,7 +50,7 @@ async function evalLfw(options: EvalLfwOptions, output: Output): Promise<ExitSta
   const images = [...new Set(dataset.pairs.flatMap((p) => [p.a, p.b]))];
   const source = await openFaceFileSource({ ...options, facePolicy: 'largest' });
   const progress = createProgress(!output.json, (line) => output.note(line));
-  const interruption = catchInterrupt((text) => progress.log(output.colour.yellow(text)));
+  const interruption = catchInterrupt((text) => progress.note(output.colour.yellow(text)));
   const failures: FileFailure[] = [];
   let report: EvaluationReport;
   progress.start(images.length, 'embed');

@@ -1,6 +1,7 @@
+import { InvalidArgumentError } from '@pv/core';
 import { cachedModelPath, checkFile, createTerminalProgress, fetchModels, loadLocalModels, modelsCacheDir, prefetchDefaultModels } from '@pv/model-fetch';
 import { defaultCatalog, getModel, listModels, type ModelEntry } from '@pv/models';
-import type { Command } from 'commander';
+import { Argument, Option, type Command } from 'commander';
 import type { CommandRunner } from '../cli.js';
 import { withExamples, withJson, type OutputOptions } from '../cli-options.js';
 import { displayPath } from '../display.js';
@@ -27,10 +28,33 @@ export function registerModels(program: Command, run: CommandRunner): void {
   withExamples(fetch, 'pv models fetch', 'PV_MODELS_DIR=/opt/pv-models pv models fetch mobilefacenet');
   fetch.action((id: string | undefined, options: OutputOptions) => run(options, (output) => fetchCommand(id, output)));
 
+  const importCommand = group
+    .command('import')
+    .description(
+      'Convert model weights you downloaded yourself into the cache and register them, so --model can use them. ' +
+        'facenet: facenet-pytorch Inception-ResNet-v1 checkpoints (registered as facenet-vggface2 / facenet-casia-webface).',
+    )
+    .addArgument(new Argument('<family>', 'the kind of weights').choices(['facenet']))
+    .option('--vggface2 <file>', "facenet-pytorch's 20180402-114759-vggface2.pt")
+    .option('--casia-webface <file>', "facenet-pytorch's 20180408-102900-casia-webface.pt")
+    .addOption(
+      new Option('--normalization <kind>', 'input normalisation built into the converted graph').choices(['fixed', 'prewhiten']).default('fixed'),
+    );
+  withJson(importCommand);
+  withExamples(importCommand, 'pv models import facenet --vggface2 ~/Downloads/20180402-114759-vggface2.pt');
+  importCommand.action((_family: string, options: ImportOptions) => run(options, (output) => importCommandAction(options, output)));
+
   const info = group.command('info').description('Everything the catalog records about one model.').argument('<id>', 'a model id');
   withJson(info);
   withExamples(info, 'pv models info mobilefacenet');
   info.action((id: string, options: OutputOptions) => run(options, (output) => infoCommand(id, output)));
+}
+
+/** Options of `pv models import`. */
+interface ImportOptions extends OutputOptions {
+  readonly vggface2?: string;
+  readonly casiaWebface?: string;
+  readonly normalization: 'fixed' | 'prewhiten';
 }
 
 type CacheState = 'verified' | 'missing' | 'mismatch';
@@ -106,5 +130,25 @@ async function infoCommand(id: string, output: Output): Promise<ExitStatus> {
     output.line(`thresholds: ${entry.thresholds.map((t) => `${t.metric} ${t.value}`).join(', ')} (${entry.thresholdStatus}; recommended metric ${entry.recommendedMetric})`);
   }
   output.line(`licence:    ${entry.licence}`);
+  return ExitCode.ok;
+}
+
+async function importCommandAction(options: ImportOptions, output: Output): Promise<ExitStatus> {
+  if (options.vggface2 === undefined && options.casiaWebface === undefined) {
+    throw new InvalidArgumentError('Give --vggface2 and/or --casia-webface: the checkpoint files to convert');
+  }
+  output.note('Converting (reads and checks every file before writing anything)…');
+  // Loaded on demand: the converter is large and only this command needs it.
+  const { importFacenet } = await import('@pv/facenet');
+  const imported = await importFacenet({
+    ...(options.vggface2 !== undefined ? { vggface2: options.vggface2 } : {}),
+    ...(options.casiaWebface !== undefined ? { casiaWebface: options.casiaWebface } : {}),
+    normalization: options.normalization,
+  });
+  output.result(imported.map((m) => ({ id: m.id, onnxFile: m.onnxFile, source: m.source })));
+  for (const m of imported) {
+    output.line(`${output.colour.green('imported')} ${m.id.padEnd(22)} ${m.onnxFile}`);
+    output.line(output.colour.dim(`  from ${m.source.file} (sha256 ${m.source.sha256.slice(0, 12)}…); use it with --model ${m.id}`));
+  }
   return ExitCode.ok;
 }

@@ -67,7 +67,7 @@ async function copyBetween(fromUri: string, toUri: string, options: CopyOptions,
   try {
     const to = await openStore(toUri, { metric: options.metric });
     const progress = createProgress(!output.json, (line) => output.line(line));
-    const interruption = catchInterrupt((text) => progress.log(output.colour.yellow(text)));
+    const interruption = catchInterrupt((text) => progress.note(output.colour.yellow(text)));
     let copied = 0;
     let total = 0;
     let interrupted = false;
