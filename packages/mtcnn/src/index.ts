@@ -3,8 +3,6 @@ export * from './networks/layout.js';
 export * from './networks/build-onnx.js';
 export * from './catalog-entries.js';
 export * from './import-mtcnn.js';
-export * from './pipeline/pyramid.js';
-export * from './pipeline/candidates.js';
 export * from './pipeline/networks.js';
 export * from './pipeline/detect-faces.js';
 export * from './onnx-networks.js';
