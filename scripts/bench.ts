@@ -1,6 +1,6 @@
 // `pnpm bench [--quick] [--only NAME[,NAME]]`: runs every package's bench/index.ts in one process, one
 // after another (never in parallel, so timings are not disturbed), and writes BENCHMARKS.md.
-import { existsSync, readdirSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -34,23 +34,37 @@ modules.sort((a, b) => (a.module.order ?? 100) - (b.module.order ?? 100) || a.mo
 const cpu = os.cpus()[0]?.model ?? 'unknown CPU';
 const machine = `${cpu}, ${os.cpus().length} cores, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB RAM, ${os.platform()} ${os.arch()}, Node ${process.version}`;
 const date = new Date().toISOString().slice(0, 10);
-const sections: string[] = [];
+const load = os.loadavg()[0]?.toFixed(1) ?? '?';
+const sections = new Map<string, string>();
 for (const { name, module } of modules) {
   process.stderr.write(`\n== ${module.title} (${name})\n`);
+  const loadBefore = os.loadavg()[0]?.toFixed(1) ?? '?';
   const started = performance.now();
   const body = await module.run({ quick, sharedDir, repoRoot, log: (m) => process.stderr.write(`   ${m}\n`) });
   const seconds = ((performance.now() - started) / 1000).toFixed(1);
-  const section = `## ${module.title}\n\n${body.trim()}\n\n_Section ran in ${seconds} s._\n`;
+  const section =
+    `<!-- bench:${name} -->\n## ${module.title}\n\n${body.trim()}\n\n` +
+    `_Ran ${date} on ${machine}; ${seconds} s; 1-minute load average ${loadBefore} at its start._\n<!-- /bench:${name} -->\n`;
   process.stdout.write(`\n${section}`);
-  sections.push(section);
+  sections.set(name, section);
 }
 
-const header = `# Benchmarks\n\nWritten by \`pnpm bench\`${quick ? ' --quick (smoke sizes: not for publishing)' : ''}; do not edit by hand.\n\n- Machine: ${machine}\n- Date: ${date}\n- Every section below ran in this one process, one after another.\n`;
-if (only.length > 0 || quick) {
-  const out = path.join(repoRoot, quick ? 'BENCHMARKS.quick.md' : 'BENCHMARKS.partial.md');
-  writeFileSync(out, `${header}\n${sections.join('\n')}`);
-  process.stderr.write(`\nwrote ${path.relative(repoRoot, out)} (partial run; BENCHMARKS.md is left as it is)\n`);
-} else {
-  writeFileSync(path.join(repoRoot, 'BENCHMARKS.md'), `${header}\n${sections.join('\n')}`);
-  process.stderr.write('\nwrote BENCHMARKS.md\n');
+// A run of some sections (`--only`) replaces just those sections of BENCHMARKS.md and keeps the others,
+// each of which still says when and where it ran. Every section is one side-by-side comparison made in
+// one process. Quick runs never touch BENCHMARKS.md.
+const header = `# Benchmarks\n\nWritten by \`pnpm bench\` (all sections) or \`pnpm bench --only NAME\` (that section); do not edit by hand.\nEach section is one side-by-side comparison run in one process; its footer gives the date, machine and load.\n`;
+const target = path.join(repoRoot, quick ? 'BENCHMARKS.quick.md' : 'BENCHMARKS.md');
+const previous = !quick && only.length > 0 && existsSync(target) ? readFileSync(target, 'utf8') : '';
+const kept = new Map<string, string>();
+for (const match of previous.matchAll(/<!-- bench:([\w.-]+) -->\n[\s\S]*?<!-- \/bench:\1 -->\n/g)) {
+  kept.set(match[1] as string, match[0]);
 }
+for (const [name, section] of sections) kept.set(name, section);
+const order = candidates.map((c) => c.name);
+const ordered = [...kept.entries()].sort(([a], [b]) => {
+  const ma = modules.find((m) => m.name === a)?.module.order;
+  const mb = modules.find((m) => m.name === b)?.module.order;
+  return (ma ?? 100) - (mb ?? 100) || order.indexOf(a) - order.indexOf(b);
+});
+writeFileSync(target, `${header}\n${ordered.map(([, s]) => s).join('\n')}`);
+process.stderr.write(`\nwrote ${path.relative(repoRoot, target)} (load average at start: ${load})\n`);
