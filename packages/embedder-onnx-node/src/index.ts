@@ -1,6 +1,7 @@
+export { imageInputSpec, ModelFormatError, SerialQueue, type ImageInputSpec } from '@pv/face-models';
 export * from './session.js';
 export * from './model-files.js';
-export * from './input-spec.js';
+export * from './node-runtime.js';
 export * from './landmarks68.js';
 export * from './rfb320-detector.js';
 export * from './onnx-embedder.js';

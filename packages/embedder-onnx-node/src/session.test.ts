@@ -3,11 +3,10 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isPvError } from '@pv/core';
-import { getModel, landmarks68 } from '@pv/models';
+import { landmarks68 } from '@pv/models';
 import { ensureModelFile } from '@pv/model-fetch';
-import { imageInputSpec } from './input-spec.js';
 import { resolveModel } from './model-files.js';
-import { openSession, ortSessionOptions, SerialQueue } from './session.js';
+import { openSession, ortSessionOptions } from './session.js';
 
 async function codeOf(promise: Promise<unknown>): Promise<string | undefined> {
   try {
@@ -69,40 +68,5 @@ describe('resolveModel', () => {
   it('refuses a model of another task with E_INVALID_ARGUMENT', async () => {
     expect(await codeOf(resolveModel('rfb320', 'embedder'))).toBe('E_INVALID_ARGUMENT');
     expect(await codeOf(resolveModel('no-such-model', 'embedder'))).toBe('E_NOT_FOUND');
-  });
-});
-
-describe('imageInputSpec', () => {
-  it('reads size, channels and normalisation from the catalog', () => {
-    expect(imageInputSpec(getModel('rfb320'))).toMatchObject({ name: 'input', channels: 3, width: 320, height: 240, length: 230400 });
-    expect(imageInputSpec(getModel('landmarks68'))).toMatchObject({
-      channels: 1,
-      width: 64,
-      height: 64,
-      normalization: { channels: 'gray', mean: [0], std: [256] },
-    });
-  });
-
-  it('refuses an input that is not a fixed-size NCHW image', async () => {
-    const nhwc = { ...landmarks68, inputs: [{ ...landmarks68.inputs[0]!, layout: 'NHWC' as const }] };
-    const dynamic = { ...landmarks68, inputs: [{ ...landmarks68.inputs[0]!, shape: [1, 1, -1, -1] }] };
-    for (const entry of [nhwc, dynamic]) expect(await codeOf(Promise.resolve().then(() => imageInputSpec(entry)))).toBe('E_MODEL_FORMAT');
-  });
-});
-
-describe('SerialQueue', () => {
-  it('runs tasks one at a time in call order, also after a failure', async () => {
-    const queue = new SerialQueue();
-    const events: string[] = [];
-    const task = (name: string, fail = false) => async () => {
-      events.push(`start ${name}`);
-      await new Promise((resolve) => setImmediate(resolve));
-      events.push(`end ${name}`);
-      if (fail) throw new Error(name);
-      return name;
-    };
-    const results = await Promise.allSettled([queue.run(task('a')), queue.run(task('b', true)), queue.run(task('c'))]);
-    expect(events).toEqual(['start a', 'end a', 'start b', 'end b', 'start c', 'end c']);
-    expect(results.map((r) => r.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
   });
 });

@@ -1,4 +1,4 @@
-import { PvError, type PvErrorDetails } from '@pv/core';
+import { ModelFormatError, verifySessionTensors } from '@pv/face-models';
 import type { ModelEntry } from '@pv/models';
 import ort from 'onnxruntime-node';
 
@@ -18,14 +18,6 @@ export interface OnnxSessionOptions {
   readonly allowSpinning?: boolean;
   /** Default `all`. */
   readonly graphOptimizationLevel?: 'disabled' | 'basic' | 'extended' | 'all';
-}
-
-/** A model file onnxruntime cannot load, or whose inputs and outputs are not what the catalog says. */
-export class ModelFormatError extends PvError {
-  /** Creates the error; `details` should name the model and file. */
-  constructor(message: string, details: PvErrorDetails = {}, options?: { cause?: unknown }) {
-    super('E_MODEL_FORMAT', message, details, options);
-  }
 }
 
 /** The onnxruntime session options for {@link OnnxSessionOptions}. */
@@ -56,34 +48,6 @@ export async function openSession(
   } catch (error) {
     throw new ModelFormatError(`onnxruntime cannot load model "${entry.id}" from ${file}`, { id: entry.id, file }, { cause: error });
   }
-  const missing = [
-    ...entry.inputs.map((i) => i.name).filter((name) => !session.inputNames.includes(name)),
-    ...entry.outputs.map((o) => o.name).filter((name) => !session.outputNames.includes(name)),
-  ];
-  if (missing.length > 0) {
-    await session.release();
-    throw new ModelFormatError(`Model "${entry.id}" (${file}) lacks the tensors ${missing.join(', ')}`, {
-      id: entry.id,
-      file,
-      missing,
-      inputs: session.inputNames,
-      outputs: session.outputNames,
-    });
-  }
+  await verifySessionTensors(entry, session, file);
   return session;
-}
-
-/**
- * Runs tasks one at a time, in call order. A session is driven by one caller at a time so that the input
- * buffer it reuses is never overwritten mid-run; concurrent callers queue.
- */
-export class SerialQueue {
-  #tail: Promise<unknown> = Promise.resolve();
-
-  /** Runs `task` after every task queued before it has settled. */
-  run<T>(task: () => Promise<T>): Promise<T> {
-    const result = this.#tail.then(task, task);
-    this.#tail = result.catch(() => undefined);
-    return result;
-  }
 }

@@ -1,6 +1,6 @@
 import type { ModelEntry, ModelInput } from '@pv/models';
 import type { TensorNormalization } from '@pv/vision';
-import { ModelFormatError } from './session.js';
+import { ModelFormatError } from './errors.js';
 
 /** What one NCHW image input of a model needs, read from its catalog entry. */
 export interface ImageInputSpec {
