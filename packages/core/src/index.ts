@@ -3,6 +3,7 @@ export * from './image.js';
 export * from './embedder.js';
 export * from './detector.js';
 export * from './metric.js';
+export * from './metric-arguments.js';
 export * from './store.js';
 export * from './store-binding.js';
 export * from './memory-store.js';

@@ -1,5 +1,4 @@
-import type { Metric } from '@pv/core';
-import { checkSameLength, rowCount } from './shape.js';
+import { checkDistanceArguments, checkDistancesArguments, type Metric } from '@pv/core';
 
 /** Options of {@link createCosineMetric}. */
 export interface CosineMetricOptions {
@@ -99,13 +98,13 @@ function cosineDistanceAt(a: Float32Array, aa: number, b: Float32Array, offset: 
 }
 
 function cosineDistance(a: Float32Array, b: Float32Array): number {
-  checkSameLength(a, b);
+  checkDistanceArguments(a, b);
   return cosineDistanceAt(a, sumOfSquares(a, a.length), b, 0, a.length);
 }
 
 function cosineDistances(query: Float32Array, vectors: Float32Array, out: Float32Array): void {
   const d = query.length;
-  const n = rowCount(query, vectors, out);
+  const n = checkDistancesArguments(query, vectors, out);
   const qq = sumOfSquares(query, d);
   for (let row = 0, offset = 0; row < n; row++, offset += d) {
     out[row] = cosineDistanceAt(query, qq, vectors, offset, d);
@@ -113,13 +112,13 @@ function cosineDistances(query: Float32Array, vectors: Float32Array, out: Float3
 }
 
 function unitCosineDistance(a: Float32Array, b: Float32Array): number {
-  checkSameLength(a, b);
+  checkDistanceArguments(a, b);
   return clampDistance(1 - dotAt(a, b, 0, a.length));
 }
 
 function unitCosineDistances(query: Float32Array, vectors: Float32Array, out: Float32Array): void {
   const d = query.length;
-  const n = rowCount(query, vectors, out);
+  const n = checkDistancesArguments(query, vectors, out);
   for (let row = 0, offset = 0; row < n; row++, offset += d) {
     out[row] = clampDistance(1 - dotAt(query, vectors, offset, d));
   }

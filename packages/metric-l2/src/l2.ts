@@ -1,5 +1,4 @@
-import type { Metric } from '@pv/core';
-import { rowCount, checkSameLength } from './shape.js';
+import { checkDistanceArguments, checkDistancesArguments, type Metric } from '@pv/core';
 
 /**
  * Sum of squared differences between `a[0..d)` and `b[offset..offset+d)`, unrolled by four with
@@ -31,14 +30,14 @@ function squaredDistanceAt(a: Float32Array, b: Float32Array, offset: number, d: 
 
 /** Euclidean distance ‖a − b‖ (not squared), accumulated in double precision. */
 function l2Distance(a: Float32Array, b: Float32Array): number {
-  checkSameLength(a, b);
+  checkDistanceArguments(a, b);
   return Math.sqrt(squaredDistanceAt(a, b, 0, a.length));
 }
 
 /** One-vs-many Euclidean distances into `out[0..n)`; `vectors` is flat and row-major. */
 function l2Distances(query: Float32Array, vectors: Float32Array, out: Float32Array): void {
   const d = query.length;
-  const n = rowCount(query, vectors, out);
+  const n = checkDistancesArguments(query, vectors, out);
   for (let row = 0, offset = 0; row < n; row++, offset += d) {
     out[row] = Math.sqrt(squaredDistanceAt(query, vectors, offset, d));
   }
