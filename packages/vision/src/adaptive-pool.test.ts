@@ -1,6 +1,6 @@
 import { createRgbImage } from '@pv/core';
 import { describe, expect, it } from 'vitest';
-import { packAdaptiveAverage } from './adaptive-pool.js';
+import { packAdaptiveAverage, summedAreaTable } from './adaptive-pool.js';
 import { coordinateImage } from './test-images.fixture.js';
 
 const identity = { mean: 0, std: 1 };
@@ -14,15 +14,26 @@ function grayRow(values: readonly number[]) {
 
 function pooledRow(values: readonly number[], width: number): number[] {
   const out = new Float32Array(3 * width);
-  packAdaptiveAverage(grayRow(values), { x: 0, y: 0, width: values.length, height: 1 }, width, 1, out, 0, identity);
+  packAdaptiveAverage(summedAreaTable(grayRow(values)), { x: 0, y: 0, width: values.length, height: 1 }, width, 1, out, 0, identity);
   return [...out.subarray(0, width)];
 }
+
+describe('summedAreaTable', () => {
+  it('holds the sums of every top-left rectangle, per channel', () => {
+    const table = summedAreaTable(coordinateImage(3, 2));
+    expect(table.sums).toHaveLength(4 * 3 * 3);
+    // Pixels (x, y) hold [x, y, x + y]; the rectangle x < 3, y < 2 sums to [6, 3, 9], x < 2, y < 1 to [1, 0, 1].
+    expect([...table.sums.subarray((2 * 4 + 3) * 3, (2 * 4 + 3) * 3 + 3)]).toEqual([6, 3, 9]);
+    expect([...table.sums.subarray((1 * 4 + 2) * 3, (1 * 4 + 2) * 3 + 3)]).toEqual([1, 0, 1]);
+    expect(table.sums.subarray(0, 4 * 3).every((v) => v === 0)).toBe(true);
+  });
+});
 
 describe('packAdaptiveAverage (PyTorch interpolate mode="area")', () => {
   it('a 2x shrink is the mean of each 2x2 block, written as R, G, B planes', () => {
     const image = coordinateImage(4, 2);
     const out = new Float32Array(3 * 2);
-    packAdaptiveAverage(image, { x: 0, y: 0, width: 4, height: 2 }, 2, 1, out, 0, identity);
+    packAdaptiveAverage(summedAreaTable(image), { x: 0, y: 0, width: 4, height: 2 }, 2, 1, out, 0, identity);
     // R = x: (0+1)/2, (2+3)/2; G = y: 0.5 everywhere; B = (x+y): (0+1+1+2)/4, (2+3+3+4)/4.
     expect([...out]).toEqual([0.5, 2.5, 0.5, 0.5, 1, 3]);
   });
@@ -43,7 +54,7 @@ describe('packAdaptiveAverage (PyTorch interpolate mode="area")', () => {
     const region = { x: 3, y: 2, width: 29, height: 19 };
     const [width, height] = [12, 7];
     const out = new Float32Array(2 * 3 * width * height);
-    packAdaptiveAverage(image, region, width, height, out, 1, { mean: 127.5, std: 128 });
+    packAdaptiveAverage(summedAreaTable(image), region, width, height, out, 1, { mean: 127.5, std: 128 });
     let worst = 0;
     for (let c = 0; c < 3; c++) {
       for (let oy = 0; oy < height; oy++) {
@@ -68,7 +79,7 @@ describe('packAdaptiveAverage (PyTorch interpolate mode="area")', () => {
   });
 
   it('refuses regions outside the image, fractional regions and short buffers', () => {
-    const image = coordinateImage(8, 8);
+    const table = summedAreaTable(coordinateImage(8, 8));
     const out = new Float32Array(3 * 4 * 4);
     const bad = [
       { x: -1, y: 0, width: 4, height: 4 },
@@ -77,9 +88,9 @@ describe('packAdaptiveAverage (PyTorch interpolate mode="area")', () => {
       { x: 0, y: 0, width: 0, height: 4 },
     ];
     for (const region of bad) {
-      expect(() => packAdaptiveAverage(image, region, 4, 4, out, 0, identity)).toThrow(expect.objectContaining({ code: 'E_INVALID_ARGUMENT' }));
+      expect(() => packAdaptiveAverage(table, region, 4, 4, out, 0, identity)).toThrow(expect.objectContaining({ code: 'E_INVALID_ARGUMENT' }));
     }
-    expect(() => packAdaptiveAverage(image, { x: 0, y: 0, width: 8, height: 8 }, 4, 4, out, 1, identity)).toThrow(
+    expect(() => packAdaptiveAverage(table, { x: 0, y: 0, width: 8, height: 8 }, 4, 4, out, 1, identity)).toThrow(
       expect.objectContaining({ code: 'E_INVALID_ARGUMENT' }),
     );
   });

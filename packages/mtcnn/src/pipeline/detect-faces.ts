@@ -1,5 +1,5 @@
 import { InvalidArgumentError, type FaceDetection, type FiveLandmarks, type Point, type RgbImage } from '@pv/core';
-import { packAdaptiveAverage, type PlanarNormalization } from '@pv/vision';
+import { packAdaptiveAverage, summedAreaTable, type PlanarNormalization, type SummedAreaTable } from '@pv/vision';
 import { cropRegion, regress, square, suppress, type Candidate } from './candidates.js';
 import type { CropOutputs, MtcnnNetworks } from './networks.js';
 import { pyramidLevelSize, pyramidScales } from './pyramid.js';
@@ -54,12 +54,16 @@ export function resolveDetectionOptions(options: MtcnnDetectionOptions = {}): Re
  */
 export async function detectFaces(image: RgbImage, networks: MtcnnNetworks, options: MtcnnDetectionOptions = {}): Promise<FaceDetection[]> {
   const { minFaceSize, scaleFactor, thresholds } = resolveDetectionOptions(options);
-  const proposals = await proposeFaces(image, networks, pyramidScales(image.width, image.height, minFaceSize, scaleFactor), thresholds[0]);
-  const refined = await refineFaces(image, networks, proposals, thresholds[1]);
-  return outputFaces(image, networks, refined, thresholds[2]);
+  const scales = pyramidScales(image.width, image.height, minFaceSize, scaleFactor);
+  if (scales.length === 0) return [];
+  // Every pyramid level and crop is pooled from the image's running sums, computed once.
+  const table = summedAreaTable(image);
+  const proposals = await proposeFaces(table, networks, scales, thresholds[0]);
+  const refined = await refineFaces(table, networks, proposals, thresholds[1]);
+  return outputFaces(table, networks, refined, thresholds[2]);
 }
 
-async function proposeFaces(image: RgbImage, networks: MtcnnNetworks, scales: readonly number[], threshold: number): Promise<Candidate[]> {
+async function proposeFaces(image: SummedAreaTable, networks: MtcnnNetworks, scales: readonly number[], threshold: number): Promise<Candidate[]> {
   const whole = { x: 0, y: 0, width: image.width, height: image.height };
   const all: { candidate: Candidate; reg: number[] }[] = [];
   for (const scale of scales) {
@@ -101,7 +105,7 @@ function keepSuppressed<T extends { candidate: Candidate }>(items: readonly T[],
 }
 
 /** Crops of the candidates that lie (partly) inside the image, packed as a batch, and those candidates. */
-function packCrops(image: RgbImage, candidates: readonly Candidate[], size: number): { input: Float32Array; kept: Candidate[] } {
+function packCrops(image: SummedAreaTable, candidates: readonly Candidate[], size: number): { input: Float32Array; kept: Candidate[] } {
   const regions = candidates.map((c) => ({ candidate: c, region: cropRegion(c, image.width, image.height) }));
   const inside = regions.filter((r) => r.region !== undefined);
   const input = new Float32Array(inside.length * 3 * size * size);
@@ -121,7 +125,7 @@ function passing(candidates: readonly Candidate[], outputs: CropOutputs, thresho
   return result;
 }
 
-async function refineFaces(image: RgbImage, networks: MtcnnNetworks, proposals: readonly Candidate[], threshold: number): Promise<Candidate[]> {
+async function refineFaces(image: SummedAreaTable, networks: MtcnnNetworks, proposals: readonly Candidate[], threshold: number): Promise<Candidate[]> {
   const { input, kept } = packCrops(image, proposals, REFINE_SIZE);
   if (kept.length === 0) return [];
   const outputs = await networks.refine(input, kept.length);
@@ -134,7 +138,7 @@ async function refineFaces(image: RgbImage, networks: MtcnnNetworks, proposals: 
   ).map((c) => square(regress(c, outputs.reg, 4 * (byCandidate.get(c) as number), 'inclusive')));
 }
 
-async function outputFaces(image: RgbImage, networks: MtcnnNetworks, refined: readonly Candidate[], threshold: number): Promise<FaceDetection[]> {
+async function outputFaces(image: SummedAreaTable, networks: MtcnnNetworks, refined: readonly Candidate[], threshold: number): Promise<FaceDetection[]> {
   const { input, kept } = packCrops(image, refined, OUTPUT_SIZE);
   if (kept.length === 0) return [];
   const outputs = await networks.output(input, kept.length);
