@@ -81,8 +81,11 @@ const FASTIFY_CODES: Readonly<Record<string, HttpErrorCode>> = {
   FST_INVALID_MULTIPART_CONTENT_TYPE: 'E_UNSUPPORTED_MEDIA_TYPE',
 };
 
-/** Anything shaped like an absolute file path (POSIX or Windows), so it can be kept out of responses. */
-const PATH_PATTERN = /(?:[A-Za-z]:\\|\/)(?:[\w.@-]+[\\/])+[\w.@-]*/g;
+/**
+ * Anything shaped like an absolute file path (POSIX or Windows) starting a word, so it can be kept out of
+ * responses; JSON pointers inside words (`body/embedding/0`) are left alone.
+ */
+const PATH_PATTERN = /(?<=^|[\s"'(=:,])(?:[A-Za-z]:\\|\/)(?:[\w.@-]+[\\/])+[\w.@-]*/g;
 
 /** `message` with anything that looks like a file path replaced, and cut to a sane length. */
 export function scrubMessage(message: string): string {

@@ -53,6 +53,8 @@ export async function buildApp(context: ServerContext, logger: FastifyBaseLogger
     reply.header('referrer-policy', 'no-referrer');
     reply.header('x-frame-options', 'DENY');
     if (request.url.startsWith('/v1/')) reply.header('cache-control', 'no-store');
+    // While shutting down, answers close their connection, so kept-alive clients do not hold the server open.
+    if (context.lifecycle.phase === 'draining') reply.header('connection', 'close');
   });
 
   await app.register(fastifySwagger, {
@@ -111,8 +113,10 @@ export async function buildApp(context: ServerContext, logger: FastifyBaseLogger
             details: { limit: limit.max, windowMs: config.rateLimitWindowMs },
           }),
       });
-      v1.addHook('onRequest', async (request) => {
-        if (!request.routeOptions.config.auth) return;
+      // preParsing: after the rate limit (a route-level onRequest hook) has counted the request, before any
+      // body is read, so refused uploads cost nothing and refused attempts still count.
+      v1.addHook('preParsing', async (request, _reply, payload) => {
+        if (!request.routeOptions.config.auth) return payload;
         const check = checkKey(request);
         if (check.kind === 'missing') {
           throw new ApiError(401, 'E_UNAUTHORIZED', 'An API key is required (Authorization: Bearer <key> or X-API-Key: <key>)', {
@@ -120,6 +124,7 @@ export async function buildApp(context: ServerContext, logger: FastifyBaseLogger
           });
         }
         if (check.kind === 'invalid') throw new ApiError(403, 'E_FORBIDDEN', 'The API key is not valid');
+        return payload;
       });
       registerSubjectRoutes(v1, context);
       registerRecognitionRoutes(v1, context);

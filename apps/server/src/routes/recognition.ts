@@ -89,7 +89,7 @@ export function registerRecognitionRoutes(app: FastifyInstance, context: ServerC
         tags: ['recognition'],
         security: [{ apiKey: [] }],
         params: labelParamsSchema,
-        body: jsonOrUpload(embeddingBodySchema, imageUploadSchema),
+        body: jsonOrUpload(embeddingBodySchema, imageUploadSchema()),
         response: {
           200: {
             type: 'object',
@@ -134,7 +134,7 @@ export function registerRecognitionRoutes(app: FastifyInstance, context: ServerC
         tags: ['recognition'],
         security: [{ apiKey: [] }],
         querystring: identifyQuerySchema,
-        body: jsonOrUpload(facesBodySchema, imageUploadSchema),
+        body: jsonOrUpload(facesBodySchema, imageUploadSchema()),
         response: {
           200: {
             type: 'object',
@@ -198,7 +198,7 @@ export function registerRecognitionRoutes(app: FastifyInstance, context: ServerC
       schema: {
         summary: 'Are the main faces of two images the same person? (Uses no enrolled data, so no API key.)',
         tags: ['recognition'],
-        body: { content: { 'multipart/form-data': { schema: compareUploadSchema } } },
+        body: { content: { 'multipart/form-data': { schema: compareUploadSchema() } } },
         response: {
           200: {
             type: 'object',

@@ -52,12 +52,18 @@ export const faceIdParamsSchema = {
   properties: { id: { type: 'string', minLength: 1, maxLength: 128 } },
 } as const;
 
-/** A multipart upload of one image in the field `image`. */
-export const imageUploadSchema = {
-  type: 'object',
-  required: ['image'],
-  properties: { image: { isFile: true, description: 'JPEG, PNG, WebP, GIF or AVIF' } },
-} as const;
+/**
+ * A multipart upload of one image in the field `image`. A new object each call: `@fastify/multipart`'s
+ * `isFile` keyword rewrites the schema it compiles (into `string`/`binary` for the OpenAPI document), so a
+ * shared object would validate differently in the next app built in the same process.
+ */
+export function imageUploadSchema(): object {
+  return {
+    type: 'object',
+    required: ['image'],
+    properties: { image: { isFile: true, description: 'JPEG, PNG, WebP, GIF or AVIF' } },
+  };
+}
 
 /** A precomputed embedding and the model that made it. */
 export const embeddingBodySchema = {
@@ -87,12 +93,14 @@ export const facesBodySchema = {
   },
 } as const;
 
-/** Two images to compare, in the fields `a` and `b`. */
-export const compareUploadSchema = {
-  type: 'object',
-  required: ['a', 'b'],
-  properties: { a: { isFile: true, description: 'First image' }, b: { isFile: true, description: 'Second image' } },
-} as const;
+/** Two images to compare, in the fields `a` and `b` (a new object each call, see {@link imageUploadSchema}). */
+export function compareUploadSchema(): object {
+  return {
+    type: 'object',
+    required: ['a', 'b'],
+    properties: { a: { isFile: true, description: 'First image' }, b: { isFile: true, description: 'Second image' } },
+  };
+}
 
 /** `?k=` of identify. */
 export const identifyQuerySchema = {

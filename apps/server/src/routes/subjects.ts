@@ -104,7 +104,7 @@ export function registerSubjectRoutes(app: FastifyInstance, context: ServerConte
         tags: ['subjects'],
         security: [{ apiKey: [] }],
         params: labelParamsSchema,
-        body: jsonOrUpload(embeddingBodySchema, imageUploadSchema),
+        body: jsonOrUpload(embeddingBodySchema, imageUploadSchema()),
         response: {
           201: { type: 'object', required: ['face'], properties: { face: faceRecordSchema } },
           ...errorResponses(400, 401, 403, 409, 413, 415, 422, 429, 503),
