@@ -1,4 +1,4 @@
-import { InvalidArgumentError, type FaceDetection, type FiveLandmarks, type Point, type RgbImage } from '@pv/core';
+import { InvalidArgumentError, PvError, type FaceDetection, type FiveLandmarks, type Point, type RgbImage } from '@pv/core';
 import { packAdaptiveAverage, summedAreaTable, type PlanarNormalization, type SummedAreaTable } from '@pv/vision';
 import { cropRegion, regress, square, suppress, type Candidate } from './candidates.js';
 import type { CropOutputs, MtcnnNetworks } from './networks.js';
@@ -42,8 +42,8 @@ export function resolveDetectionOptions(options: MtcnnDetectionOptions = {}): Re
  * MTCNN face detection as facenet-pytorch implements it:
  *
  * 1. **P-Net** on every pyramid level (each level resized with adaptive average pooling, PyTorch's
- *    `interpolate(mode="area")`); cells scoring at least `thresholds[0]` become boxes of 12 cells mapped
- *    back to the image; NMS at IoU 0.5 within each level, then 0.7 across levels; the regression is applied
+ *    `interpolate(mode="area")`); cells scoring at least `thresholds[0]` become their 12x12-pixel windows,
+ *    mapped back to the image; NMS at IoU 0.5 within each level, then 0.7 across levels; the regression is applied
  *    and boxes are made square.
  * 2. **R-Net** on 24x24 crops; candidates above `thresholds[1]` are kept, NMS at IoU 0.7, regression, squared.
  * 3. **O-Net** on 48x48 crops; candidates above `thresholds[2]` are kept, five landmarks decoded on the box
@@ -143,7 +143,7 @@ async function outputFaces(image: SummedAreaTable, networks: MtcnnNetworks, refi
   if (kept.length === 0) return [];
   const outputs = await networks.output(input, kept.length);
   const points = outputs.landmarks;
-  if (!points) throw new InvalidArgumentError('O-Net returned no landmarks');
+  if (!points) throw new PvError('E_MODEL_FORMAT', 'MTCNN O-Net returned no landmarks');
   const faces = new Map<Candidate, FiveLandmarks>();
   const boxes: Candidate[] = [];
   for (const { candidate, index } of passing(kept, outputs, threshold)) {
