@@ -1,0 +1,1 @@
+export * from './dlib-resnet-models.js';
