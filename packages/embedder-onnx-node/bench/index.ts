@@ -1,4 +1,4 @@
-import { readdir, readFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import type { FaceDetection, RgbImage } from '@pv/core';
@@ -7,35 +7,7 @@ import { alignFace } from '@pv/vision';
 import type { BenchModule } from '../../../scripts/bench-types.js';
 import { createImageLoader, createWorkerPool, Landmarks68, OnnxEmbedder, Rfb320Detector } from '../src/index.js';
 import { countModelFlops } from './flops.js';
-
-/** Median of `values`. */
-function median(values: readonly number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)] as number;
-}
-
-/** Median milliseconds of `work(item)` over `items`, after one warm-up call per item. */
-async function medianMs<T>(items: readonly T[], work: (item: T) => Promise<unknown> | unknown): Promise<number> {
-  for (const item of items) await work(item);
-  const times: number[] = [];
-  for (const item of items) {
-    const started = performance.now();
-    await work(item);
-    times.push(performance.now() - started);
-  }
-  return median(times);
-}
-
-/** The first `count` LFW fold-1 photos, by person then file name. */
-async function lfwFiles(sharedDir: string, count: number): Promise<string[]> {
-  const root = path.join(sharedDir, 'data', 'lfw-fold1', 'images');
-  const files: string[] = [];
-  for (const person of (await readdir(root)).sort()) {
-    for (const name of (await readdir(path.join(root, person))).sort()) files.push(path.join(root, person, name));
-    if (files.length >= count) break;
-  }
-  return files.slice(0, count);
-}
+import { lfwFiles, medianMs } from './lfw-timing.js';
 
 /** The CPU clock in GHz as the OS reports it (Node's `os.cpus()`, else Linux's /proc/cpuinfo), or 0 when unknown. */
 async function cpuGhz(): Promise<number> {

@@ -1,0 +1,10 @@
+export { imageInputSpec, ModelFormatError, SerialQueue, type ImageInputSpec } from '@pv/face-models';
+export * from './ort-wasm.js';
+export * from './model-download.js';
+export * from './web-runtime.js';
+export * from './landmarks68.js';
+export * from './rfb320-detector.js';
+export * from './onnx-embedder.js';
+export * from './image-input.js';
+export * from './image-loader.js';
+export * from './browser-recognizer.js';
