@@ -1,9 +1,10 @@
 import { watch } from 'node:fs';
 import path from 'node:path';
 import { isPvError, type EmbeddingRecord } from '@pv/core';
+import type { TsChild } from '@pv/testkit/process';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { FileStore } from './index.js';
-import { batchRecord, leftoverTempFiles, startChildWriter, temporaryDirectory, type ChildWriter } from './test-support.fixture.js';
+import { batchRecord, leftoverTempFiles, startChildWriter, temporaryDirectory } from './test-support.fixture.js';
 
 const BATCH_SIZE = 2000;
 const DIMENSION = 512;
@@ -42,7 +43,7 @@ describe('FileStore crash safety and concurrent readers', () => {
   afterEach(() => remove());
 
   /** Starts the child adding 2000 × 512-d batches, then SIGKILLs it when `killNow` says so. */
-  async function killedWriter(killNow: (child: ChildWriter) => Promise<void>): Promise<{ batches: number; tempFilesLeft: number }> {
+  async function killedWriter(killNow: (child: TsChild) => Promise<void>): Promise<{ batches: number; tempFilesLeft: number }> {
     const child = startChildWriter(['add-batches', file, '100', String(BATCH_SIZE), String(DIMENSION)]);
     await killNow(child);
     child.process.kill('SIGKILL');
@@ -64,13 +65,13 @@ describe('FileStore crash safety and concurrent readers', () => {
   }
 
   it('keeps exactly the completed batches when the writer is SIGKILLed as an add starts', async () => {
-    const { batches } = await killedWriter((child) => child.waitForLine((l) => l === 'start 4').then(() => undefined));
+    const { batches } = await killedWriter((child) => child.waitFor((lines) => lines.includes('start 4')));
     expect(batches).toBeGreaterThanOrEqual(4);
   });
 
   it('keeps exactly the completed batches when the writer is SIGKILLed while it writes its temporary file', async () => {
     const { tempFilesLeft } = await killedWriter(async (child) => {
-      await child.waitForLine((l) => l === 'done 2');
+      await child.waitFor((lines) => lines.includes('done 2'));
       await new Promise<void>((resolve) => {
         const watcher = watch(dir, (_, name) => {
           if (name?.endsWith('.tmp') === true) {
@@ -92,7 +93,7 @@ describe('FileStore crash safety and concurrent readers', () => {
     void child.exited.then(() => {
       finished = true;
     });
-    await child.waitForLine((l) => l === 'ready');
+    await child.waitFor((lines) => lines.includes('ready'));
     let last = 0;
     let reads = 0;
     while (!finished) {
@@ -108,7 +109,7 @@ describe('FileStore crash safety and concurrent readers', () => {
       last = batches;
       reads++;
     }
-    expect(await child.exited).toEqual({ code: 0, signal: null });
+    expect(await child.exited).toMatchObject({ code: 0, signal: null });
     expect(expectWholeBatches(await readAll(file), batchSize, dimension)).toBe(total);
     expect(reads).toBeGreaterThan(0);
   });

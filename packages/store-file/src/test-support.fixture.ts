@@ -1,10 +1,10 @@
 // Helpers shared by this package's tests (not part of the published package).
-import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { NewRecord } from '@pv/core';
+import { startTsChild, type TsChild } from '@pv/testkit/process';
 
 const packageDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -41,62 +41,7 @@ export async function leftoverTempFiles(file: string): Promise<string[]> {
   return (await readdir(path.dirname(file))).filter((n) => n.startsWith(`.${base}.`) && n.endsWith('.tmp'));
 }
 
-/** A running `writer-child.fixture.ts` with its stdout split into lines. */
-export interface ChildWriter {
-  readonly process: ChildProcessWithoutNullStreams;
-  /** Every stdout line so far. */
-  readonly lines: string[];
-  /** Resolves with the first line for which `match` is true (rejects if the child exits first). */
-  waitForLine(match: (line: string) => boolean): Promise<string>;
-  /** Resolves when the child has exited, with its exit code or signal. */
-  readonly exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
-}
-
-/** Starts `writer-child.fixture.ts` in a separate Node process (TypeScript sources through tsx). */
-export function startChildWriter(args: readonly string[]): ChildWriter {
-  const child = spawn(process.execPath, ['--conditions=pv-source', '--import', 'tsx', path.join(packageDir, 'src/writer-child.fixture.ts'), ...args], {
-    cwd: packageDir,
-    stdio: ['pipe', 'pipe', 'pipe'],
-  });
-  const lines: string[] = [];
-  const waiters: { match: (line: string) => boolean; resolve: (line: string) => void; reject: (error: Error) => void }[] = [];
-  let stderr = '';
-  let buffered = '';
-  child.stderr.on('data', (chunk: Buffer) => {
-    stderr += chunk.toString();
-  });
-  child.stdout.on('data', (chunk: Buffer) => {
-    buffered += chunk.toString();
-    const parts = buffered.split('\n');
-    buffered = parts.pop() ?? '';
-    for (const line of parts) {
-      lines.push(line);
-      for (const waiter of [...waiters]) {
-        if (!waiter.match(line)) continue;
-        waiters.splice(waiters.indexOf(waiter), 1);
-        waiter.resolve(line);
-      }
-    }
-  });
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => {
-    child.on('exit', (code, signal) => {
-      for (const waiter of waiters.splice(0)) {
-        waiter.reject(new Error(`child exited (${code ?? signal}) before the expected line; stderr:\n${stderr}`));
-      }
-      resolve({ code, signal });
-    });
-  });
-  return {
-    process: child,
-    lines,
-    exited,
-    waitForLine(match) {
-      const seen = lines.find(match);
-      if (seen !== undefined) return Promise.resolve(seen);
-      if (child.exitCode !== null || child.signalCode !== null) {
-        return Promise.reject(new Error(`child already exited; stderr:\n${stderr}`));
-      }
-      return new Promise((resolve, reject) => waiters.push({ match, resolve, reject }));
-    },
-  };
+/** Starts `writer-child.fixture.ts` with `args` in a separate Node process. */
+export function startChildWriter(args: readonly string[]): TsChild {
+  return startTsChild(path.join(packageDir, 'src/writer-child.fixture.ts'), args);
 }

@@ -50,11 +50,11 @@ describe('FileStore writer lock', () => {
 
   it('refuses a writer while another process writes, and lets it in once that one closes', async () => {
     const child = startChildWriter(['hold', file]);
-    await child.waitForLine((l) => l === 'ready');
+    await child.waitFor((lines) => lines.includes('ready'));
     const error = await expectPvError(FileStore.open(file), 'E_STORE_LOCKED');
     expect((error as unknown as { details: object }).details).toMatchObject({ pid: child.process.pid, hostname: os.hostname() });
     child.process.stdin.end();
-    await child.waitForLine((l) => l === 'closed');
+    await child.waitFor((lines) => lines.includes('closed'));
     await child.exited;
     const store = await FileStore.open(file);
     await store.close();
@@ -62,7 +62,7 @@ describe('FileStore writer lock', () => {
 
   it('takes over the lock of a writer process that was killed', async () => {
     const child = startChildWriter(['hold', file]);
-    await child.waitForLine((l) => l === 'ready');
+    await child.waitFor((lines) => lines.includes('ready'));
     await expectPvError(FileStore.open(file), 'E_STORE_LOCKED');
     child.process.kill('SIGKILL');
     expect(await child.exited).toMatchObject({ signal: 'SIGKILL' });

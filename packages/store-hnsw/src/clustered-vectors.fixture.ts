@@ -1,21 +1,10 @@
 // Synthetic face-like embeddings for recall tests and benchmarks: unit vectors scattered around random
 // identity centres, as embeddings of several photos of each person are. Any vector can be regenerated
 // from its index, so large galleries need not be held in memory.
-
-/** A seeded uniform random source in [0, 1) (mulberry32). */
-export function seededUniform(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { seededRandom, type RandomSource } from '@pv/testkit';
 
 /** Standard normal samples from a uniform source (Box–Muller). */
-function gaussian(uniform: () => number): () => number {
+function gaussian(uniform: RandomSource): () => number {
   return () => Math.sqrt(-2 * Math.log(1 - uniform())) * Math.cos(2 * Math.PI * uniform());
 }
 
@@ -47,7 +36,7 @@ export class ClusteredVectors {
 
   constructor(options: ClusteredVectorsOptions) {
     this.#options = options;
-    const normal = gaussian(seededUniform(options.seed));
+    const normal = gaussian(seededRandom(options.seed));
     this.#centres = Array.from({ length: options.clusters }, () => normalise(Float32Array.from({ length: options.dimension }, normal)));
   }
 
@@ -67,7 +56,7 @@ export class ClusteredVectors {
   }
 
   #around(cluster: number, stream: number): Float32Array {
-    const normal = gaussian(seededUniform(Math.imul(this.#options.seed ^ 0x9e3779b9, 0x85ebca6b) ^ Math.imul(stream, 0xc2b2ae35)));
+    const normal = gaussian(seededRandom(Math.imul(this.#options.seed ^ 0x9e3779b9, 0x85ebca6b) ^ Math.imul(stream, 0xc2b2ae35)));
     const centre = this.#centres[cluster] as Float32Array;
     return normalise(Float32Array.from(centre, (x) => x + this.#options.noise * normal()));
   }

@@ -5,8 +5,8 @@ import { MemoryStore, copyStore, type EmbeddingRecord, type NewRecord, type Stor
 import { cosine } from '@pv/metric-cosine';
 import { FileStore } from '@pv/store-file';
 import { SqliteStore } from '@pv/store-sqlite';
+import { seededRandom } from '@pv/testkit';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { seededUniform } from './clustered-vectors.fixture.js';
 import { HnswStore } from './hnsw-store.js';
 
 let dir: string;
@@ -25,7 +25,7 @@ async function all(store: Store): Promise<EmbeddingRecord[]> {
 
 describe('copyStore between persistent stores', () => {
   it('migrates file → SQLite → HNSW → memory keeping every record, its order and its metadata', async () => {
-    const uniform = seededUniform(5);
+    const uniform = seededRandom(5);
     const input: NewRecord[] = Array.from({ length: 250 }, (_, i) => ({
       id: `r${i}`,
       label: `person-${i % 9}`,

@@ -4,10 +4,10 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { NewRecord } from '@pv/core';
 import { cosine } from '@pv/metric-cosine';
+import { batchKeyOf, batchRecords, committedBatches, startTsChild } from '@pv/testkit/process';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { startTsChild } from './child-process.fixture.js';
 import { HnswStore } from './hnsw-store.js';
-import { batchKey, batchRecords, type ChildTask, type ReaderObservation } from './store-process.fixture.js';
+import type { ChildTask, ReaderObservation } from './store-process.fixture.js';
 
 const script = path.join(path.dirname(fileURLToPath(import.meta.url)), 'store-child.fixture.ts');
 
@@ -33,15 +33,11 @@ function task(overrides: Partial<ChildTask>): ChildTask {
   };
 }
 
-function committed(lines: readonly string[]): number[] {
-  return lines.filter((l) => l.startsWith('committed ')).map((l) => Number(l.slice('committed '.length)));
-}
-
 /** Records per batch key in a freshly opened store, and the ids whose own vector is not their nearest hit. */
 async function inspect(file: string, dimension: number): Promise<{ batches: Map<string, number>; missed: string[] }> {
   const store = await HnswStore.open(file);
   const batches = new Map<string, number>();
-  for await (const record of store.records()) batches.set(batchKey(record.id), (batches.get(batchKey(record.id)) ?? 0) + 1);
+  for await (const record of store.records()) batches.set(batchKeyOf(record.id), (batches.get(batchKeyOf(record.id)) ?? 0) + 1);
   const missed: string[] = [];
   for (const key of batches.keys()) {
     const [prefix, batch] = key.split('/') as [string, string];
@@ -68,11 +64,11 @@ describe('HnswStore across processes', () => {
     ] as const) {
       const writer = task({ file, prefix: round, batches: 100_000, batchSize, dimension, saveEvery: 3 * batchSize });
       const child = startTsChild(script, [JSON.stringify(writer)]);
-      await child.waitFor((lines) => committed(lines).length >= waitFor);
+      await child.waitFor((lines) => committedBatches(lines).length >= waitFor);
       child.process.kill('SIGKILL');
       const { signal } = await child.exited;
       expect(signal).toBe('SIGKILL');
-      const reported = Math.max(...committed(child.lines));
+      const reported = Math.max(...committedBatches(child.lines));
 
       const { batches, missed } = await inspect(file, dimension);
       expect(missed).toEqual([]);

@@ -1,20 +1,10 @@
 import { selectTopK, type Metric } from '@pv/core';
 import { cosine } from '@pv/metric-cosine';
 import { l2 } from '@pv/metric-l2';
+import { seededRandom } from '@pv/testkit';
 import { describe, expect, it } from 'vitest';
 import { searchExact } from './exact-search.js';
 import { encodeVector } from './vector-blob.js';
-
-function seeded(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function bruteForce(vectors: Float32Array[], query: Float32Array, k: number, metric: Metric): { index: number; distance: number }[] {
   const distances = new Float32Array(vectors.map((v) => metric.distance(query, v)));
@@ -22,7 +12,7 @@ function bruteForce(vectors: Float32Array[], query: Float32Array, k: number, met
 }
 
 describe('searchExact', () => {
-  const random = seeded(7);
+  const random = seededRandom(7);
   const dimension = 6;
   // Every fifth vector repeats an earlier one, so there are ties across chunk boundaries.
   const vectors = Array.from({ length: 103 }, () => Float32Array.from({ length: dimension }, () => random() * 2 - 1));

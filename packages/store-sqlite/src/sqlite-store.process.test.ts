@@ -2,10 +2,10 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { batchKeyOf, batchRecords, committedBatches, startTsChild } from '@pv/testkit/process';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { startTsChild } from './child-process.fixture.js';
 import { SqliteStore } from './sqlite-store.js';
-import { batchKey, batchRecords, type ChildTask, type ReaderObservation } from './store-process.fixture.js';
+import type { ChildTask, ReaderObservation } from './store-process.fixture.js';
 
 const script = path.join(path.dirname(fileURLToPath(import.meta.url)), 'store-child.fixture.ts');
 
@@ -21,15 +21,11 @@ function task(overrides: Partial<ChildTask>): ChildTask {
   return { role: 'writer', file: path.join(dir, 'store.db'), prefix: 'w', batches: 10, batchSize: 100, dimension: 32, expectCount: 0, ...overrides };
 }
 
-function committed(lines: readonly string[]): number[] {
-  return lines.filter((l) => l.startsWith('committed ')).map((l) => Number(l.slice('committed '.length)));
-}
-
 /** Records per batch key, read from a freshly opened store. */
 async function batchesInStore(file: string): Promise<Map<string, number>> {
   const store = await SqliteStore.open(file);
   const batches = new Map<string, number>();
-  for await (const record of store.records()) batches.set(batchKey(record.id), (batches.get(batchKey(record.id)) ?? 0) + 1);
+  for await (const record of store.records()) batches.set(batchKeyOf(record.id), (batches.get(batchKeyOf(record.id)) ?? 0) + 1);
   await store.close();
   return batches;
 }
@@ -42,11 +38,11 @@ describe('SqliteStore across processes', () => {
     for (const round of ['a', 'b', 'c']) {
       const writer = task({ file, prefix: round, batches: 100_000, batchSize, dimension: 128 });
       const child = startTsChild(script, [JSON.stringify(writer)]);
-      await child.waitFor((lines) => committed(lines).length >= 5);
+      await child.waitFor((lines) => committedBatches(lines).length >= 5);
       child.process.kill('SIGKILL');
       const { signal } = await child.exited;
       expect(signal).toBe('SIGKILL');
-      const reported = Math.max(...committed(child.lines));
+      const reported = Math.max(...committedBatches(child.lines));
 
       const inStore = await batchesInStore(file);
       for (const [key, count] of expectedBatches) expect(inStore.get(key), `earlier batch ${key}`).toBe(count);

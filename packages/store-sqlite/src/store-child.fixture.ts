@@ -2,15 +2,13 @@
 // `committed <batch>` after each add() resolves; `reader` repeatedly reads the store and prints one JSON
 // observation per pass until it sees `expectCount` records.
 import { cosine } from '@pv/metric-cosine';
+import { batchKeyOf, batchRecords, writeBatches } from '@pv/testkit/process';
 import { SqliteStore } from './sqlite-store.js';
-import { batchKey, batchRecords, type ChildTask, type ReaderObservation } from './store-process.fixture.js';
+import type { ChildTask, ReaderObservation } from './store-process.fixture.js';
 
 async function write(task: ChildTask): Promise<void> {
   const store = await SqliteStore.open(task.file, { busyTimeoutMs: 20_000 });
-  for (let b = 0; b < task.batches; b++) {
-    await store.add(batchRecords(task, b));
-    process.stdout.write(`committed ${b}\n`);
-  }
+  await writeBatches(store, task);
   await store.close();
 }
 
@@ -22,7 +20,7 @@ async function read(task: ChildTask): Promise<void> {
     const batches: Record<string, number> = {};
     let iterated = 0;
     for await (const record of store.records()) {
-      const key = batchKey(record.id);
+      const key = batchKeyOf(record.id);
       batches[key] = (batches[key] ?? 0) + 1;
       iterated++;
     }

@@ -2,7 +2,7 @@ import { InvalidArgumentError, NotFoundError, type EmbeddingRecord, type SearchH
 import { l2 } from '@pv/metric-l2';
 import { describe, expect, it } from 'vitest';
 import { expectPvError } from './expect-pv-error.js';
-import { randomUnitVector, randomVector, seededRandom } from './random.js';
+import { hashSeed, randomUnitVector, randomVector, seededRandom } from './random.js';
 import { bruteForceSearch, expectSameRanking, expectWellFormedHits, recallOf } from './store-search-checks.js';
 import { syntheticCrops } from './synthetic-crops.js';
 
@@ -82,6 +82,13 @@ describe('deterministic data', () => {
     expect(Array.from({ length: 1000 }, () => again())).toEqual(values);
     expect(values.every((v) => v >= 0 && v < 1)).toBe(true);
     expect(seededRandom(4)()).not.toBe(values[0]);
+  });
+
+  it('hashSeed is 32-bit FNV-1a', () => {
+    // Published FNV-1a test vectors.
+    expect(hashSeed('')).toBe(0x811c9dc5);
+    expect(hashSeed('a')).toBe(0xe40c292c);
+    expect(hashSeed('foobar')).toBe(0xbf9cf968);
   });
 
   it('random vectors have the asked length; unit ones have norm 1', () => {

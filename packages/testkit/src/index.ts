@@ -4,5 +4,5 @@ export { describeMetric, type DescribeMetricOptions } from './describe-metric.js
 export { describeEmbedder, type DescribeEmbedderOptions, type EmbedderFactory } from './describe-embedder.js';
 export { expectPvError } from './expect-pv-error.js';
 export { bruteForceSearch, recallOf, type ExpectedHit } from './store-search-checks.js';
-export { randomUnitVector, randomVector, seededRandom, type RandomSource } from './random.js';
+export { hashSeed, randomUnitVector, randomVector, seededRandom, type RandomSource } from './random.js';
 export { syntheticCrops } from './synthetic-crops.js';

@@ -16,6 +16,16 @@ export function seededRandom(seed: number): RandomSource {
   };
 }
 
+/**
+ * A 32-bit seed for {@link seededRandom} derived from `text` (FNV-1a), for data keyed by a name: the same
+ * text always gives the same seed.
+ */
+export function hashSeed(text: string): number {
+  let hash = 0x811c9dc5;
+  for (let i = 0; i < text.length; i++) hash = Math.imul(hash ^ text.charCodeAt(i), 0x01000193) >>> 0;
+  return hash;
+}
+
 /** A vector of `dimension` values drawn uniformly from [-1, 1). */
 export function randomVector(random: RandomSource, dimension: number): Float32Array {
   const v = new Float32Array(dimension);

@@ -1,0 +1,2 @@
+export { startTsChild, type TsChild, type TsChildExit, type TsChildOptions } from './ts-child.js';
+export { BATCH_MODEL_ID, batchKeyOf, batchRecords, committedBatches, writeBatches, type BatchSpec } from './store-batches.js';
