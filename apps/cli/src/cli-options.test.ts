@@ -1,6 +1,6 @@
 import { InvalidArgumentError } from 'commander';
 import { describe, expect, it } from 'vitest';
-import { parseFiniteNumber, parsePositiveInteger } from './cli-options.js';
+import { parseFiniteNumber, parsePort, parsePositiveInteger } from './cli-options.js';
 
 describe('option parsers', () => {
   it.each([
@@ -25,5 +25,17 @@ describe('option parsers', () => {
 
   it.each(['', ' ', 'abc', 'Infinity', 'NaN'])('parseFiniteNumber refuses %j', (text) => {
     expect(() => parseFiniteNumber(text)).toThrow(InvalidArgumentError);
+  });
+
+  it.each([
+    ['0', 0],
+    ['8080', 8080],
+    ['65535', 65535],
+  ])('parsePort(%j) = %d', (text, value) => {
+    expect(parsePort(text)).toBe(value);
+  });
+
+  it.each(['-1', '65536', 'http', '80.5', ''])('parsePort refuses %j', (text) => {
+    expect(() => parsePort(text)).toThrow(InvalidArgumentError);
   });
 });

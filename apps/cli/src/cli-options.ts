@@ -8,6 +8,15 @@ export const METRIC_IDS = ['cosine', 'l2'] as const;
 /** A metric the CLI offers by name. */
 export type MetricId = (typeof METRIC_IDS)[number];
 
+/**
+ * The detectors the CLI runs: `rfb320` (built in, fetched from the npm registry) and `mtcnn` (after
+ * `pv models import mtcnn`).
+ */
+export const DETECTOR_IDS = ['rfb320', 'mtcnn'] as const;
+
+/** A detector the CLI runs. */
+export type DetectorId = (typeof DETECTOR_IDS)[number];
+
 /** The face policies, as `--faces` spells them. */
 export const FACE_POLICIES: readonly FacePolicy[] = ['largest', 'strict', 'all'];
 
@@ -16,12 +25,16 @@ export interface OutputOptions {
   readonly json?: boolean;
 }
 
-/** Options of the commands that run the face pipeline. */
-export interface PipelineOptions extends OutputOptions {
+/** Options of the commands that compare embeddings. */
+export interface EmbedderOptions extends OutputOptions {
   readonly model: string;
-  readonly detector: string;
   readonly metric: MetricId;
   readonly threshold?: number;
+}
+
+/** Options of the commands that run the whole face pipeline. */
+export interface PipelineOptions extends EmbedderOptions {
+  readonly detector: DetectorId;
 }
 
 /** Options of the commands that read or write a store. */
@@ -43,6 +56,13 @@ export function parsePositiveInteger(value: string): number {
   return n;
 }
 
+/** Parses a TCP port, 0 (any free port) to 65535 (`--port`). */
+export function parsePort(value: string): number {
+  const n = Number(value);
+  if (!/^\s*\d+\s*$/u.test(value) || n > 65535) throw new OptionValueError('Expected a port number from 0 to 65535.');
+  return n;
+}
+
 /** Parses a finite number (`--threshold`). */
 export function parseFiniteNumber(value: string): number {
   const n = Number(value);
@@ -55,17 +75,23 @@ export function withJson(command: Command): Command {
   return command.option('--json', 'machine-readable output (JSON on stdout)');
 }
 
-/** Adds `--model`, `--detector`, `--metric` and `--threshold`. */
-export function withPipeline(command: Command): Command {
+/** Adds `--model`, `--metric` and `--threshold`. */
+export function withEmbedder(command: Command): Command {
   return command
     .addOption(new Option('--model <id>', 'embedder model id (see `pv models list`)').default('mobilefacenet').env('PV_MODEL'))
-    .addOption(new Option('--detector <id>', 'face detector id').default('rfb320').env('PV_DETECTOR'))
     .addOption(new Option('--metric <metric>', 'distance between embeddings').choices(METRIC_IDS).default('cosine'))
     .addOption(
       new Option('--threshold <number>', "decision threshold in the metric's units (default: the model's calibrated one)").argParser(
         parseFiniteNumber,
       ),
     );
+}
+
+/** Adds `--model`, `--metric`, `--threshold` and `--detector`. */
+export function withPipeline(command: Command): Command {
+  return withEmbedder(command).addOption(
+    new Option('--detector <id>', 'face detector (mtcnn after `pv models import mtcnn`)').choices(DETECTOR_IDS).default('rfb320').env('PV_DETECTOR'),
+  );
 }
 
 /** Adds `--store`. */

@@ -1,4 +1,4 @@
-import { isPvError, PvError, type FacePolicy, type FileFailure } from '@pv/core';
+import { InvalidArgumentError, isPvError, PvError, type FacePolicy, type FileFailure } from '@pv/core';
 import { createWorkerPool, type FileEmbeddings } from '@pv/embedder-onnx-node';
 import type { PipelineOptions } from './cli-options.js';
 import { openRecognizer, preparePipeline } from './pipeline.js';
@@ -33,6 +33,11 @@ export interface FaceFileSourceOptions extends PipelineOptions {
 export async function openFaceFileSource(options: FaceFileSourceOptions): Promise<FaceFileSource> {
   if (options.jobs > 1) {
     await preparePipeline(options);
+    if (options.detector !== 'rfb320') {
+      throw new InvalidArgumentError(`--jobs ${options.jobs} runs the rfb320 detector only; use --jobs 1 with ${options.detector}`, {
+        detector: options.detector,
+      });
+    }
     const pool = await createWorkerPool({ workers: options.jobs, embedder: { model: options.model }, facePolicy: options.facePolicy });
     return {
       modelId: options.model,

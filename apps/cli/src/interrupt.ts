@@ -10,15 +10,18 @@ export interface Interruption {
 
 /**
  * Turns the first Ctrl-C (or SIGTERM) into an abort, so the operation stops between files, keeps what it
- * has written and prints its summary; `say` tells the user so. A second Ctrl-C quits at once.
+ * has written and prints its summary; `say` tells the user `stopping`. A second Ctrl-C quits at once.
  */
-export function catchInterrupt(say: (text: string) => void): Interruption {
+export function catchInterrupt(
+  say: (text: string) => void,
+  stopping = 'Stopping after the files in progress; everything done so far is kept.',
+): Interruption {
   const controller = new AbortController();
   const onSignal = (): void => {
     if (controller.signal.aborted) {
       process.exit(ExitCode.interrupted);
     }
-    say('Stopping after the files in progress; everything done so far is kept. Press Ctrl-C again to quit at once.');
+    say(`${stopping} Press Ctrl-C again to quit at once.`);
     controller.abort();
   };
   process.on('SIGINT', onSignal);

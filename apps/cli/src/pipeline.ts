@@ -1,13 +1,11 @@
-import { InvalidArgumentError, type FacePolicy, type FaceRecognizer, type Metric, type Store } from '@pv/core';
-import { createFaceRecognizer } from '@pv/embedder-onnx-node';
+import { FaceRecognizer, InvalidArgumentError, type FacePolicy, type Metric, type Store } from '@pv/core';
+import { createFaceRecognizer, createImageLoader, OnnxEmbedder } from '@pv/embedder-onnx-node';
 import { cosine } from '@pv/metric-cosine';
 import { l2 } from '@pv/metric-l2';
 import { loadLocalModels } from '@pv/model-fetch';
 import { getEmbedderModel } from '@pv/models';
-import type { MetricId, PipelineOptions } from './cli-options.js';
-
-/** Detector ids the CLI can run. */
-export const SUPPORTED_DETECTORS = ['rfb320'] as const;
+import { alignFace } from '@pv/vision';
+import type { EmbedderOptions, MetricId, PipelineOptions } from './cli-options.js';
 
 /** The metric object for a `--metric` value. */
 export function metricOf(id: MetricId): Metric {
@@ -15,17 +13,11 @@ export function metricOf(id: MetricId): Metric {
 }
 
 /**
- * Registers the user's imported models (`pv models import`) so `--model` can name them, and checks the
- * pipeline options that do not need the models: the detector is one the CLI runs and the model is an
- * embedder. Returns the decision threshold: `--threshold`, else the catalog's for the metric.
+ * Registers the user's imported models (`pv models import`) so `--model` can name them, and checks that the
+ * model is an embedder. Returns the metric and the decision threshold: `--threshold`, else the catalog's
+ * for the metric.
  */
-export async function preparePipeline(options: PipelineOptions): Promise<{ readonly threshold: number; readonly metric: Metric }> {
-  if (!(SUPPORTED_DETECTORS as readonly string[]).includes(options.detector)) {
-    throw new InvalidArgumentError(
-      `Unknown detector "${options.detector}"; available: ${SUPPORTED_DETECTORS.join(', ')}`,
-      { detector: options.detector },
-    );
-  }
+export async function preparePipeline(options: EmbedderOptions): Promise<{ readonly threshold: number; readonly metric: Metric }> {
   await loadLocalModels();
   const entry = getEmbedderModel(options.model);
   const metric = metricOf(options.metric);
@@ -44,12 +36,22 @@ export async function openRecognizer(
   options: PipelineOptions,
   extra: { readonly store?: Store; readonly facePolicy?: FacePolicy } = {},
 ): Promise<FaceRecognizer> {
-  const { threshold } = await preparePipeline(options);
-  return createFaceRecognizer({
-    embedder: { model: options.model },
-    metric: options.metric,
+  const { threshold, metric } = await preparePipeline(options);
+  const parts = {
+    metric,
     threshold,
     ...(extra.store ? { store: extra.store } : {}),
     ...(extra.facePolicy ? { facePolicy: extra.facePolicy } : {}),
-  });
+  };
+  if (options.detector === 'rfb320') return createFaceRecognizer({ embedder: { model: options.model }, ...parts });
+  // MTCNN lives in its own package, loaded only when asked for.
+  const { MtcnnDetector } = await import('@pv/mtcnn');
+  const detector = await MtcnnDetector.create();
+  try {
+    const embedder = await OnnxEmbedder.create({ model: options.model });
+    return new FaceRecognizer({ detector, embedder, align: alignFace, images: createImageLoader(), ...parts });
+  } catch (error) {
+    await detector.close();
+    throw error;
+  }
 }

@@ -31,18 +31,29 @@ export function registerModels(program: Command, run: CommandRunner): void {
   const importCommand = group
     .command('import')
     .description(
-      'Convert model weights you downloaded yourself into the cache and register them, so --model can use them. ' +
-        'facenet: facenet-pytorch Inception-ResNet-v1 checkpoints (registered as facenet-vggface2 / facenet-casia-webface).',
+      'Convert weights you downloaded yourself into the models cache and register them. facenet: facenet-pytorch ' +
+        'Inception-ResNet-v1 checkpoints (then --model facenet-vggface2 / facenet-casia-webface); mtcnn: facenet-pytorch ' +
+        "MTCNN's pnet.pt, rnet.pt and onet.pt (then --detector mtcnn).",
     )
-    .addArgument(new Argument('<family>', 'the kind of weights').choices(['facenet']))
-    .option('--vggface2 <file>', "facenet-pytorch's 20180402-114759-vggface2.pt")
-    .option('--casia-webface <file>', "facenet-pytorch's 20180408-102900-casia-webface.pt")
+    .addArgument(new Argument('<family>', 'the kind of weights').choices(['facenet', 'mtcnn']))
+    .option('--vggface2 <file>', "facenet: facenet-pytorch's 20180402-114759-vggface2.pt")
+    .option('--casia-webface <file>', "facenet: facenet-pytorch's 20180408-102900-casia-webface.pt")
     .addOption(
-      new Option('--normalization <kind>', 'input normalisation built into the converted graph').choices(['fixed', 'prewhiten']).default('fixed'),
-    );
+      new Option('--normalization <kind>', 'facenet: input normalisation built into the converted graph').choices(['fixed', 'prewhiten']).default('fixed'),
+    )
+    .option('--dir <dir>', "mtcnn: the folder holding pnet.pt, rnet.pt and onet.pt (facenet-pytorch's data/)")
+    .option('--pnet <file>', 'mtcnn: pnet.pt, when not in --dir')
+    .option('--rnet <file>', 'mtcnn: rnet.pt, when not in --dir')
+    .option('--onet <file>', 'mtcnn: onet.pt, when not in --dir');
   withJson(importCommand);
-  withExamples(importCommand, 'pv models import facenet --vggface2 ~/Downloads/20180402-114759-vggface2.pt');
-  importCommand.action((_family: string, options: ImportOptions) => run(options, (output) => importCommandAction(options, output)));
+  withExamples(
+    importCommand,
+    'pv models import facenet --vggface2 ~/Downloads/20180402-114759-vggface2.pt',
+    'pv models import mtcnn --dir facenet-pytorch/data',
+  );
+  importCommand.action((family: 'facenet' | 'mtcnn', options: ImportOptions) =>
+    run(options, (output) => (family === 'facenet' ? importFacenetCommand(options, output) : importMtcnnCommand(options, output))),
+  );
 
   const info = group.command('info').description('Everything the catalog records about one model.').argument('<id>', 'a model id');
   withJson(info);
@@ -55,6 +66,10 @@ interface ImportOptions extends OutputOptions {
   readonly vggface2?: string;
   readonly casiaWebface?: string;
   readonly normalization: 'fixed' | 'prewhiten';
+  readonly dir?: string;
+  readonly pnet?: string;
+  readonly rnet?: string;
+  readonly onet?: string;
 }
 
 type CacheState = 'verified' | 'missing' | 'mismatch';
@@ -133,22 +148,45 @@ async function infoCommand(id: string, output: Output): Promise<ExitStatus> {
   return ExitCode.ok;
 }
 
-async function importCommandAction(options: ImportOptions, output: Output): Promise<ExitStatus> {
+async function importFacenetCommand(options: ImportOptions, output: Output): Promise<ExitStatus> {
   if (options.vggface2 === undefined && options.casiaWebface === undefined) {
     throw new InvalidArgumentError('Give --vggface2 and/or --casia-webface: the checkpoint files to convert');
   }
-  output.note('Converting (reads and checks every file before writing anything)…');
-  // Loaded on demand: the converter is large and only this command needs it.
+  output.note('Converting (every file is read and checked before anything is written)…');
+  // Loaded on demand: the converters are large and only this command needs them.
   const { importFacenet } = await import('@pv/facenet');
   const imported = await importFacenet({
     ...(options.vggface2 !== undefined ? { vggface2: options.vggface2 } : {}),
     ...(options.casiaWebface !== undefined ? { casiaWebface: options.casiaWebface } : {}),
     normalization: options.normalization,
   });
+  return printImported(imported, 'model', output);
+}
+
+async function importMtcnnCommand(options: ImportOptions, output: Output): Promise<ExitStatus> {
+  const files = { pnet: options.pnet, rnet: options.rnet, onet: options.onet };
+  if (options.dir === undefined && Object.values(files).some((f) => f === undefined)) {
+    throw new InvalidArgumentError('Give --dir (the folder holding pnet.pt, rnet.pt and onet.pt) or all of --pnet, --rnet and --onet');
+  }
+  output.note('Converting (every file is read and checked before anything is written)…');
+  const { importMtcnn } = await import('@pv/mtcnn');
+  const imported = await importMtcnn({
+    ...(options.dir !== undefined ? { directory: options.dir } : {}),
+    ...Object.fromEntries(Object.entries(files).filter(([, file]) => file !== undefined)),
+  });
+  return printImported(imported, 'detector', output);
+}
+
+function printImported(
+  imported: readonly { readonly id: string; readonly onnxFile: string; readonly source: { readonly file: string; readonly sha256: string } }[],
+  use: 'model' | 'detector',
+  output: Output,
+): ExitStatus {
   output.result(imported.map((m) => ({ id: m.id, onnxFile: m.onnxFile, source: m.source })));
   for (const m of imported) {
     output.line(`${output.colour.green('imported')} ${m.id.padEnd(22)} ${m.onnxFile}`);
-    output.line(output.colour.dim(`  from ${m.source.file} (sha256 ${m.source.sha256.slice(0, 12)}…); use it with --model ${m.id}`));
+    output.line(output.colour.dim(`  from ${m.source.file} (sha256 ${m.source.sha256.slice(0, 12)}…)`));
   }
+  output.line(use === 'model' ? `Use it with --model ${imported.map((m) => m.id).join(' or --model ')}.` : 'Use it with --detector mtcnn.');
   return ExitCode.ok;
 }

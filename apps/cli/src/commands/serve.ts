@@ -1,21 +1,74 @@
-import { NotFoundError } from '@pv/core';
-import type { Command } from 'commander';
+import { Option, type Command } from 'commander';
 import type { CommandRunner } from '../cli.js';
-import { withExamples, withJson, type OutputOptions } from '../cli-options.js';
+import {
+  parsePort,
+  parsePositiveInteger,
+  withExamples,
+  withEmbedder,
+  withJson,
+  withStore,
+  type EmbedderOptions,
+  type StoreOptions,
+} from '../cli-options.js';
+import { catchInterrupt } from '../interrupt.js';
+import { ExitCode, type ExitStatus, type Output } from '../output.js';
+import { preparePipeline } from '../pipeline.js';
 
-/** Registers `pv serve`, which says clearly that the demo server is not part of this version. */
+/** Options of `pv serve`. */
+export interface ServeOptions extends EmbedderOptions, StoreOptions {
+  readonly host?: string;
+  readonly port?: number;
+  readonly jobs?: number;
+}
+
+/** Registers `pv serve`. */
 export function registerServe(program: Command, run: CommandRunner): void {
   const command = program
     .command('serve')
-    .summary('the demo web server (not in this version)')
-    .description('Start the demo web server (not available in this version: exits with code 2).');
+    .summary('start the demo web server (API and page) on the same store')
+    .description(
+      'Start the pv demo server (@pv/server): a JSON API under /v1 and a web page that enrolls and identifies faces, on the ' +
+        'store the other commands use (file: or sqlite:). Other settings come from PV_* variables (see the server README). ' +
+        'Ctrl-C stops it after the requests in flight.',
+    )
+    .option('--host <host>', 'interface to listen on (default 127.0.0.1; 0.0.0.0 exposes it)')
+    .addOption(new Option('--port <port>', 'TCP port (default 8080; 0 picks a free one)').argParser(parsePort))
+    .addOption(new Option('--jobs <n>', 'inference worker threads (default 2)').argParser(parsePositiveInteger));
+  withEmbedder(command);
+  withStore(command);
   withJson(command);
-  withExamples(command, 'pv serve');
-  command.action((options: OutputOptions) =>
-    run(options, async () => {
-      throw new NotFoundError('The demo server is not part of this version of pv yet; use `pv demo` for a tour without a server.', {
-        command: 'serve',
-      });
-    }),
-  );
+  withExamples(command, 'pv serve --port 8080 --store sqlite:faces.db', 'PV_API_KEYS=secret pv serve --host 0.0.0.0');
+  command.action((options: ServeOptions) => run(options, (output) => serve(options, output)));
+}
+
+async function serve(options: ServeOptions, output: Output): Promise<ExitStatus> {
+  const { threshold } = await preparePipeline(options);
+  // The server (Fastify and its plugins) is loaded only by this command.
+  const { loadServerConfig, startServer } = await import('@pv/server');
+  const server = await startServer({
+    ...(await loadServerConfig(process.env)),
+    store: options.store,
+    model: options.model,
+    metric: options.metric,
+    threshold,
+    ...(options.host !== undefined ? { host: options.host } : {}),
+    ...(options.port !== undefined ? { port: options.port } : {}),
+    ...(options.jobs !== undefined ? { workers: options.jobs } : {}),
+    // Request logs go to standard error; standard output is for what the user asked for.
+    logStream: process.stderr,
+  });
+  const interruption = catchInterrupt((text) => output.note(text), 'Stopping: requests in flight finish, then the store is closed.');
+  output.result({ url: server.url, port: server.port, store: options.store, apiKey: server.generatedApiKey ?? null });
+  output.line(`pv server listening on ${output.colour.cyan(server.url)} (page ${server.url}/, API ${server.url}/v1, OpenAPI ${server.url}/openapi.json)`);
+  output.line(`store ${options.store}, model ${options.model}, ${options.metric} threshold ${threshold}`);
+  if (server.generatedApiKey) output.line(`No API keys configured (PV_API_KEYS); this run accepts: ${server.generatedApiKey}`);
+  output.line(output.colour.dim('Ctrl-C to stop.'));
+  try {
+    await new Promise<void>((resolve) => interruption.signal.addEventListener('abort', () => resolve(), { once: true }));
+  } finally {
+    interruption.dispose();
+    await server.close();
+  }
+  output.note('Stopped.');
+  return ExitCode.ok;
 }

@@ -138,10 +138,4 @@ describe('usage errors', () => {
       expect(run.stdout, command.join(' ')).toMatch(new RegExp(`Examples?:\\n  \\$ pv ${command[0]}`, 'u'));
     }
   });
-
-  it('pv serve says the server is not available and exits 2', async () => {
-    const run = await runPv(['serve'], work);
-    expect(run.code).toBe(2);
-    expect(run.stderr).toContain('not part of this version');
-  });
 });

@@ -1,0 +1,103 @@
+// End to end: the MTCNN detector after `pv models import mtcnn` (facenet-pytorch's real weights from the shared
+// data), and `pv serve` answering over HTTP on the store the CLI enrolled into.
+import { mkdir, rm, symlink } from 'node:fs/promises';
+import path from 'node:path';
+import { modelsCacheDir } from '@pv/model-fetch';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { assertBuilt, celebaPhotos, finished, linkPhotos, runPv, sharedData, startPv, tempDir } from './pv-process.fixture.js';
+
+const facenetData = path.join(sharedData, 'facenet-pytorch');
+let work = '';
+let env: NodeJS.ProcessEnv = {};
+
+beforeAll(async () => {
+  assertBuilt();
+  work = await tempDir('mtcnn-serve');
+  // A models directory of its own (the import writes into it), sharing the verified built-in models.
+  const models = path.join(work, 'models');
+  await mkdir(models);
+  for (const id of ['rfb320', 'landmarks68', 'mobilefacenet']) await symlink(path.join(modelsCacheDir(), id), path.join(models, id));
+  env = { PV_MODELS_DIR: models };
+  await linkPhotos(path.join(work, 'people'), { '7266': (await celebaPhotos('7266')).slice(0, 2) });
+  const enrolled = await runPv(['enroll', 'people', '--store', 'file:people.pv'], work, env);
+  if (enrolled.code !== 0) throw new Error(`enroll failed: ${enrolled.stderr}`);
+});
+
+afterAll(async () => {
+  if (work) await rm(work, { recursive: true, force: true });
+});
+
+describe('--detector mtcnn', () => {
+  it('is refused with a pointer to the import until the networks are imported', async () => {
+    const [a, b] = await celebaPhotos('7266');
+    const run = await runPv(['compare', a as string, b as string, '--detector', 'mtcnn'], work, env);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toMatch(/E_NOT_FOUND .*MTCNN is not imported/u);
+  });
+
+  it('pv models import mtcnn converts pnet/rnet/onet, and the detector then finds the faces of the group photo', async () => {
+    const imported = await runPv(['models', 'import', 'mtcnn', '--dir', facenetData, '--json'], work, env);
+    expect(imported.code, imported.stderr).toBe(0);
+    expect((JSON.parse(imported.stdout) as { id: string }[]).map((m) => m.id)).toEqual(['mtcnn-pnet', 'mtcnn-rnet', 'mtcnn-onet']);
+
+    const photo = path.join(facenetData, 'multiface.jpg');
+    const detect = async (detector: string): Promise<number> => {
+      const run = await runPv(['identify', photo, '--detector', detector, '--store', 'file:people.pv', '--json'], work, env);
+      expect([0, 1], run.stderr).toContain(run.code);
+      return (JSON.parse(run.stdout) as { faces: unknown[] }).faces.length;
+    };
+    const withMtcnn = await detect('mtcnn');
+    const withRfb = await detect('rfb320');
+    console.info(`multiface.jpg: ${withMtcnn} faces with mtcnn, ${withRfb} with rfb320`);
+    expect(withMtcnn).toBeGreaterThanOrEqual(4);
+
+    const [a, b] = await celebaPhotos('7266');
+    const compared = await runPv(['compare', a as string, b as string, '--detector', 'mtcnn', '--json'], work, env);
+    expect(compared.code, compared.stderr).toBe(0);
+    expect(JSON.parse(compared.stdout)).toMatchObject({ same: true });
+  }, 180_000);
+
+  it('--jobs above 1 is refused with mtcnn (the worker pool runs rfb320)', async () => {
+    const run = await runPv(['cluster', 'people', '--detector', 'mtcnn', '--jobs', '2'], work, env);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain('--jobs 2 runs the rfb320 detector only');
+  });
+});
+
+describe('pv serve', () => {
+  it('serves the store the CLI enrolled into, and stops cleanly on Ctrl-C (exit 0)', async () => {
+    const people: Record<string, string[]> = {};
+    for (const person of ['7266', '7268']) people[person] = (await celebaPhotos(person)).slice(0, 3);
+    await linkPhotos(path.join(work, 'served-people'), people);
+    const enrolled = await runPv(['enroll', 'served-people', '--store', 'file:served.pv'], work, env);
+    expect(enrolled.code, enrolled.stderr).toBe(0);
+
+    const server = startPv(['serve', '--store', 'file:served.pv', '--port', '0', '--host', '127.0.0.1', '--jobs', '1', '--json'], work, env);
+    const done = finished(server);
+    const started = await new Promise<{ url: string; apiKey: string }>((resolve, reject) => {
+      let text = '';
+      server.stdout.on('data', (chunk: Buffer) => {
+        text += chunk.toString('utf8');
+        try {
+          resolve(JSON.parse(text) as { url: string; apiKey: string });
+        } catch {
+          // Not the whole object yet.
+        }
+      });
+      server.on('close', (code) => reject(new Error(`pv serve exited with ${code} before listening`)));
+    });
+    try {
+      expect(started.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/u);
+      const health = await fetch(`${started.url}/healthz`);
+      expect(health.status).toBe(200);
+      const subjects = await fetch(`${started.url}/v1/subjects`, { headers: { authorization: `Bearer ${started.apiKey}` } });
+      expect(subjects.status).toBe(200);
+      expect(await subjects.json()).toEqual({ subjects: [{ label: '7266', count: 3 }, { label: '7268', count: 3 }] });
+    } finally {
+      server.kill('SIGINT');
+    }
+    const run = await done;
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.stderr).toContain('Stopped.');
+  }, 180_000);
+});
