@@ -1,8 +1,9 @@
+import { randomVector, seededRandom } from '@pv/testkit';
 import { describe, expect, it } from 'vitest';
 import { OnnxGraphBuilder } from './builder.js';
 import { decodeModel } from './encode.js';
 import { OnnxGraph } from './graph.js';
-import { randomFloats, runModel } from './run-model.fixture.js';
+import { runModel } from './run-model.fixture.js';
 
 describe('OnnxGraph', () => {
   it('writes a model whose batch dimension is dynamic', async () => {
@@ -11,7 +12,7 @@ describe('OnnxGraph', () => {
     const w = g.float32('w', [3, 2], new Float32Array([1, 2, 3, 4, 5, 6]));
     g.output(g.matMul(x, w), 'float32', ['batch', 2], 'output');
     const model = g.toModel();
-    const rows = randomFloats(4 * 3, 9);
+    const rows = randomVector(seededRandom(9), 4 * 3);
     const batch = (await runModel(model, { input: { dims: [4, 3], data: rows } })).output;
     expect(batch?.dims).toEqual([4, 2]);
     for (let i = 0; i < 4; i++) {

@@ -1,6 +1,7 @@
+import { randomVector, seededRandom } from '@pv/testkit';
 import { describe, expect, it } from 'vitest';
 import { OnnxGraphBuilder } from './builder.js';
-import { maxAbsDifference, randomFloats, runModel, type Float32Tensor } from './run-model.fixture.js';
+import { maxAbsDifference, runModel, type Float32Tensor } from './run-model.fixture.js';
 import type { ValueRef } from './types.js';
 
 /** Builds a one-input graph, runs it on `input`, and returns output `y`. */
@@ -54,14 +55,14 @@ function naiveConv(
 
 describe('operators run in onnxruntime-node with the expected results', () => {
   it('Conv with padding, stride, dilation and groups', async () => {
-    const input = { dims: [1, 4, 9, 8], data: randomFloats(4 * 9 * 8, 1) };
+    const input = { dims: [1, 4, 9, 8], data: randomVector(seededRandom(1), 4 * 9 * 8) };
     for (const geometry of [
       { stride: 1, pad: 1, group: 1, dilation: 1 },
       { stride: 2, pad: 0, group: 2, dilation: 1 },
       { stride: 1, pad: 2, group: 1, dilation: 2 },
     ]) {
-      const weight = randomFloats(6 * (4 / geometry.group) * 3 * 3, 2);
-      const bias = randomFloats(6, 3);
+      const weight = randomVector(seededRandom(2), 6 * (4 / geometry.group) * 3 * 3);
+      const bias = randomVector(seededRandom(3), 6);
       const expected = naiveConv(input.data, [4, 9, 8], weight, [6, 3, 3], bias, geometry);
       const y = await runUnary(input, (g, x) =>
         g.conv(x, g.float32('w', [6, 4 / geometry.group, 3, 3], weight), g.float32('b', [6], bias), {
@@ -77,7 +78,7 @@ describe('operators run in onnxruntime-node with the expected results', () => {
   });
 
   it('BatchNormalization, Relu and PRelu', async () => {
-    const input = { dims: [1, 3, 2, 2], data: randomFloats(12, 4) };
+    const input = { dims: [1, 3, 2, 2], data: randomVector(seededRandom(4), 12) };
     const [scale, bias, mean, variance] = [[1, 2, 0.5], [0.1, -0.2, 0.3], [0.5, -0.5, 0], [1, 4, 0.25]].map((v) => new Float32Array(v)) as [
       Float32Array,
       Float32Array,

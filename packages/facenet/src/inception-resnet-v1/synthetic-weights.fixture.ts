@@ -1,19 +1,13 @@
+import { hashSeed, seededRandom } from '@pv/testkit';
 import type { StateDict, Tensor } from '@pv/torch-checkpoint';
 import type { CheckpointEntry } from '@pv/torch-checkpoint/testing';
 import { inceptionResnetV1Layout } from './layout.js';
 
-/** Deterministic floats uniform in [low, high) from a string seed (mulberry32 over an FNV-1a hash). */
+/** Deterministic floats uniform in [low, high) from a string seed. */
 function uniform(count: number, seed: string, low: number, high: number): Float32Array {
-  let state = 0x811c9dc5;
-  for (let i = 0; i < seed.length; i++) state = Math.imul(state ^ seed.charCodeAt(i), 0x01000193) >>> 0;
+  const random = seededRandom(hashSeed(seed));
   const out = new Float32Array(count);
-  for (let i = 0; i < count; i++) {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    out[i] = low + (((t ^ (t >>> 14)) >>> 0) / 4294967296) * (high - low);
-  }
+  for (let i = 0; i < count; i++) out[i] = low + random() * (high - low);
   return out;
 }
 
