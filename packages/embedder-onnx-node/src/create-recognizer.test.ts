@@ -1,7 +1,7 @@
 import { readdir } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { boxArea, MemoryStore, type FaceRecognizer } from '@pv/core';
+import { boxArea, MemoryStore, type FaceDetector, type FaceRecognizer } from '@pv/core';
 import { createFaceRecognizer } from './create-recognizer.js';
 import { sharedData, singleFaceLfw } from './test-data.fixture.js';
 
@@ -65,5 +65,31 @@ describe('createFaceRecognizer end to end on CelebA', () => {
     } finally {
       await withL2.close();
     }
+  });
+
+  it('takes a detector instance in place of RFB-320, and closes it with the recognizer', async () => {
+    const calls: number[] = [];
+    let closed = false;
+    const inner = recognizer.detector;
+    const counting: FaceDetector = {
+      id: 'counting',
+      detect: async (image) => {
+        calls.push(image.width);
+        return inner.detect(image);
+      },
+      close: async () => {
+        closed = true;
+      },
+    };
+    const custom = await createFaceRecognizer({ faceDetector: counting });
+    try {
+      expect(custom.detector).toBe(counting);
+      const [a1, a4] = singleFaceLfw as [string, string];
+      expect((await custom.verify(a1, a4)).match).toBe(true);
+      expect(calls).toEqual([250, 250]);
+    } finally {
+      await custom.close();
+    }
+    expect(closed).toBe(true);
   });
 });

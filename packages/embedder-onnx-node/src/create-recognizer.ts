@@ -1,4 +1,4 @@
-import { FaceRecognizer, type FacePolicy, type Metric, type Store } from '@pv/core';
+import { FaceRecognizer, type FaceDetector, type FacePolicy, type Metric, type Store } from '@pv/core';
 import { cosine } from '@pv/metric-cosine';
 import { l2 } from '@pv/metric-l2';
 import { alignFace } from '@pv/vision';
@@ -50,6 +50,11 @@ export interface CreateFaceRecognizerOptions extends DefaultModelsOptions {
   readonly facePolicy?: FacePolicy;
   /** Image decoding options. */
   readonly images?: ImageLoaderOptions;
+  /**
+   * Use this detector instead of RFB-320 (e.g. `await MtcnnDetector.create()` from `@pv/mtcnn`). The
+   * recognizer owns it from then on: `recognizer.close()` closes it.
+   */
+  readonly faceDetector?: FaceDetector;
 }
 
 /**
@@ -65,7 +70,9 @@ export interface CreateFaceRecognizerOptions extends DefaultModelsOptions {
  */
 export async function createFaceRecognizer(options: CreateFaceRecognizerOptions = {}): Promise<FaceRecognizer> {
   const metric = options.metric === 'l2' ? l2 : options.metric === undefined || options.metric === 'cosine' ? cosine : options.metric;
-  const { detector, embedder } = await loadDefaultModels(options);
+  const { detector, embedder } = options.faceDetector
+    ? { detector: options.faceDetector, embedder: await OnnxEmbedder.create({ ...options.embedder, models: options.embedder?.models ?? options.models }) }
+    : await loadDefaultModels(options);
   try {
     return new FaceRecognizer({
       detector,
