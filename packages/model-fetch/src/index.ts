@@ -7,3 +7,4 @@ export * from './local-models.js';
 export * from './progress.js';
 export * from './package-files.js';
 export * from './converted-model.js';
+export * from './atomic-write.js';

@@ -1,8 +1,8 @@
-import { randomBytes } from 'node:crypto';
-import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { StoreCorruptError } from '@pv/core';
 import { defaultCatalog, parseModelEntry, type ModelCatalog, type ModelEntry } from '@pv/models';
+import { writeFileAtomically } from './atomic-write.js';
 import { modelsCacheDir } from './cache-dir.js';
 
 /** Name of the file, in the cache directory, that keeps run-time model entries. */
@@ -80,12 +80,5 @@ async function readEntries(file: string): Promise<ModelEntry[]> {
 
 async function writeEntries(file: string, models: readonly ModelEntry[]): Promise<void> {
   const content: LocalModelsFile = { version: 1, models };
-  const temp = `${file}.${process.pid}-${randomBytes(6).toString('hex')}.part`;
-  await mkdir(resolve(file, '..'), { recursive: true });
-  try {
-    await writeFile(temp, `${JSON.stringify(content, null, 2)}\n`);
-    await rename(temp, file);
-  } finally {
-    await rm(temp, { force: true });
-  }
+  await writeFileAtomically(file, `${JSON.stringify(content, null, 2)}\n`);
 }
