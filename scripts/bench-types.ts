@@ -10,7 +10,10 @@ export interface BenchContext {
   log(message: string): void;
 }
 
-/** A benchmark module: `packages/<name>/bench/index.ts` (or `apps/<name>/bench/index.ts`) default-exports one. */
+/**
+ * A benchmark module: `packages/<name>/bench/index.ts` (or `apps/<name>/bench/index.ts`) default-exports one,
+ * or an array of them for several sections.
+ */
 export interface BenchModule {
   /** Section title in BENCHMARKS.md. */
   readonly title: string;

@@ -26,8 +26,11 @@ for (const group of ['packages', 'apps', 'models']) {
 const selected = candidates.filter((c) => only.length === 0 || only.includes(c.name));
 const modules: { name: string; module: BenchModule }[] = [];
 for (const c of selected) {
-  const loaded = (await import(pathToFileURL(c.file).href)) as { default: BenchModule };
-  modules.push({ name: c.name, module: loaded.default });
+  // A package's bench/index.ts default-exports one module, or several (sections `<package>.1`, `.2`, …).
+  const loaded = (await import(pathToFileURL(c.file).href)) as { default: BenchModule | readonly BenchModule[] };
+  const exported = loaded.default;
+  if (Array.isArray(exported)) exported.forEach((module, i) => modules.push({ name: `${c.name}.${i + 1}`, module }));
+  else modules.push({ name: c.name, module: exported as BenchModule });
 }
 modules.sort((a, b) => (a.module.order ?? 100) - (b.module.order ?? 100) || a.module.title.localeCompare(b.module.title));
 
@@ -61,10 +64,11 @@ for (const match of previous.matchAll(/<!-- bench:([\w.-]+) -->\n[\s\S]*?<!-- \/
 }
 for (const [name, section] of sections) kept.set(name, section);
 const order = candidates.map((c) => c.name);
+const packageOf = (section: string): string => section.replace(/\.\d+$/, '');
 const ordered = [...kept.entries()].sort(([a], [b]) => {
   const ma = modules.find((m) => m.name === a)?.module.order;
   const mb = modules.find((m) => m.name === b)?.module.order;
-  return (ma ?? 100) - (mb ?? 100) || order.indexOf(a) - order.indexOf(b);
+  return (ma ?? 100) - (mb ?? 100) || order.indexOf(packageOf(a)) - order.indexOf(packageOf(b)) || a.localeCompare(b);
 });
 writeFileSync(target, `${header}\n${ordered.map(([, s]) => s).join('\n')}`);
 process.stderr.write(`\nwrote ${path.relative(repoRoot, target)} (load average at start: ${load})\n`);

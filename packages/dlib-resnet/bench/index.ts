@@ -4,6 +4,7 @@ import type { BenchModule } from '../../../scripts/bench-types.js';
 import { createDlibResnetEmbedder, createDlibResnetRecognizer } from '../src/node/index.js';
 import { loadFaceApi, type FaceApiModule } from '../src/node/face-api-reference.fixture.js';
 import { alignedFaces } from '../src/node/test-data.fixture.js';
+import lfwAccuracy from './lfw-accuracy.js';
 
 /** face-api's SSD misses most tight 250x250 LFW crops unless the photo gets this black border (model notes). */
 const FACE_API_BORDER = 125;
@@ -131,4 +132,4 @@ const bench: BenchModule = {
   },
 };
 
-export default bench;
+export default [bench, lfwAccuracy];
