@@ -69,8 +69,11 @@ async function cluster(dir: string, options: ClusterOptions, output: Output): Pr
   return clustering.failures.length > 0 ? ExitCode.negative : ExitCode.ok;
 }
 
-/** Prints a clustering's summary (human) or the whole of it (JSON). Shared with `pv demo`. */
-export function printClustering(clustering: PhotoClustering, output: Output): void {
+/**
+ * Prints a clustering's summary (human) or the whole of it (JSON), naming photos with `nameOf` (default:
+ * relative to the working directory). Shared with `pv demo`.
+ */
+export function printClustering(clustering: PhotoClustering, output: Output, nameOf: (file: string) => string = displayPath): void {
   output.result(clustering);
   const { colour } = output;
   const groups = clustering.clusters.filter((c) => c.faces.length > 1).length;
@@ -80,8 +83,8 @@ export function printClustering(clustering: PhotoClustering, output: Output): vo
       `(${groups} with several faces, ${clustering.clusters.length - groups} single) at threshold ${formatDistance(clustering.threshold)} ${clustering.metric}.`,
   );
   for (const c of clustering.clusters.filter((x) => x.faces.length > 1)) {
-    const photos = [...new Set(c.faces.map((f) => path.basename(f.file)))];
-    output.line(`  ${c.name.padEnd(10)} ${plural(c.faces.length, 'face').padEnd(9)} ${colour.dim(photos.slice(0, 6).join(', ') + (photos.length > 6 ? ', …' : ''))}`);
+    const photos = [...new Set(c.faces.map((f) => nameOf(f.file)))];
+    output.line(`  ${c.name.padEnd(10)} ${plural(c.faces.length, 'face').padEnd(9)} ${colour.dim(photos.slice(0, 4).join(', ') + (photos.length > 4 ? ', …' : ''))}`);
   }
   if (clustering.quality) {
     const q = clustering.quality;

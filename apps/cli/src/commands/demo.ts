@@ -67,7 +67,7 @@ async function demo(options: DemoOptions, output: Output): Promise<ExitStatus> {
       onFailure: (f) => progress.log(`${output.colour.red(failureReason(f.code).padEnd(14))}${displayPath(f.file)}`),
       signal: interruption.signal,
     });
-    printClustering(clustering, output);
+    printClustering(clustering, output, (file) => path.basename(file));
     output.line();
     output.line(`Next: ${output.colour.cyan('pv enroll <folder of people>')} then ${output.colour.cyan('pv identify <photo>')} (see pv --help).`);
     if (clustering.interrupted) return ExitCode.interrupted;
