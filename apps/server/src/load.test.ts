@@ -8,7 +8,7 @@ import { AUTH, TEST_KEY, celebaImage, fetchJson, imageForm, startTestServer, typ
 let served: TestServer;
 
 beforeAll(async () => {
-  served = await startTestServer({ workers: 1, maxQueue: 16 });
+  served = await startTestServer({ workers: 1, maxQueue: 16, rateLimitMax: 1_000_000 });
   const enrolled = await fetchJson(`${served.url}/v1/subjects/alice/faces`, { method: 'POST', headers: AUTH, body: await imageForm({ image: celebaImage('7206', '182757') }) });
   expect(enrolled.status).toBe(201);
 });

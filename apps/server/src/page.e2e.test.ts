@@ -122,11 +122,12 @@ test('private mode: enroll from a photo, identify another photo of the person, l
   expect(await page.locator('#subjects').textContent()).toContain('alice (1 face)');
 
   // The overlay was drawn at the photo's pixel size, and the page fits a phone screen without sideways scrolling.
-  const overlay = await page.evaluate(() => {
-    const canvas = document.getElementById('identify-overlay') as HTMLCanvasElement;
-    const image = document.getElementById('identify-image') as HTMLImageElement;
+  // (Page-side code is given as text: this package is type-checked without the DOM library.)
+  const overlay = await page.evaluate<{ canvas: number[]; image: number[]; overflow: number }>(`(() => {
+    const canvas = document.getElementById('identify-overlay');
+    const image = document.getElementById('identify-image');
     return { canvas: [canvas.width, canvas.height], image: [image.naturalWidth, image.naturalHeight], overflow: document.documentElement.scrollWidth - window.innerWidth };
-  });
+  })()`);
   expect(overlay.canvas).toEqual(overlay.image);
   expect(overlay.overflow).toBeLessThanOrEqual(0);
   await page.locator('#identify-stage').scrollIntoViewIfNeeded();
@@ -136,7 +137,8 @@ test('private mode: enroll from a photo, identify another photo of the person, l
 test('webcam (private mode): enroll from a camera frame, then live identification labels the face', async () => {
   await page.fill('#enroll-label', 'carol');
   await page.click('#enroll-camera');
-  await page.waitForFunction(() => (document.getElementById('enroll-video') as HTMLVideoElement).videoWidth > 0, undefined, { timeout: 30_000 });
+  // Polled from here: the page's CSP (no 'unsafe-eval') rightly stops waitForFunction's in-page eval.
+  await expect.poll(() => page.evaluate<number>("document.getElementById('enroll-video').videoWidth"), { timeout: 30_000 }).toBeGreaterThan(0);
   await page.click('#enroll-snap');
   await page.locator('#enroll-result').filter({ hasText: 'Enrolled carol.' }).waitFor({ timeout: 60_000 });
   await page.click('#enroll-camera');
@@ -144,10 +146,7 @@ test('webcam (private mode): enroll from a camera frame, then live identificatio
 
   await page.click('#identify-camera');
   await page.locator('#identify-results .label').filter({ hasText: 'carol' }).waitFor({ timeout: 60_000 });
-  const overlay = await page.evaluate(() => {
-    const canvas = document.getElementById('identify-overlay') as HTMLCanvasElement;
-    return [canvas.width, canvas.height];
-  });
+  const overlay = await page.evaluate<number[]>("[document.getElementById('identify-overlay').width, document.getElementById('identify-overlay').height]");
   expect(overlay).toEqual([320, 400]);
   await page.locator('#identify-stage').scrollIntoViewIfNeeded();
   await page.screenshot({ path: path.join(testOutputDir, 'page-webcam.png') });

@@ -5,6 +5,7 @@ import { createFaceRecognizer } from '@pv/embedder-onnx-node';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { FaceRecognizer } from '@pv/core';
+import { Validator } from '@seriousme/openapi-schema-validator';
 import {
   AUTH,
   TEST_KEY,
@@ -207,6 +208,9 @@ describe('happy paths', () => {
         '/readyz',
       ]),
     );
+    const validation = await new Validator().validate(doc.body as unknown as Record<string, unknown>);
+    expect(validation.errors ?? []).toEqual([]);
+    expect(validation.valid).toBe(true);
     const enroll = doc.body.paths['/v1/subjects/{label}/faces']?.post;
     expect(Object.keys(enroll.requestBody.content)).toEqual(['application/json', 'multipart/form-data']);
     expect(enroll.requestBody.content['multipart/form-data'].schema.properties.image).toMatchObject({ type: 'string', format: 'binary' });

@@ -74,7 +74,7 @@ describe('restart persistence', () => {
     expect(faces.body.faces.map((f) => f.id)).toEqual([enrolled.body.face.id]);
     const identified = await identify(second.url, alice2);
     expect(identified.body.faces[0].prediction).toBe('alice');
-  });
+  }, 90_000);
 });
 
 describe('graceful shutdown', () => {
@@ -98,7 +98,7 @@ describe('graceful shutdown', () => {
     const reopened = await FileStore.open(file);
     cleanups.push(() => reopened.close());
     expect(await reopened.labels()).toEqual([{ label: 'alice', count: 1 }]);
-  });
+  }, 90_000);
 });
 
 describe('saturation', () => {
@@ -129,7 +129,7 @@ describe('saturation', () => {
       expect(busy.headers.get('retry-after')).toBe('3');
       expect(busy.body).toMatchObject({ error: { code: 'E_BUSY' } });
     }
-  });
+  }, 90_000);
 });
 
 describe('the start script', () => {
@@ -158,5 +158,5 @@ describe('the start script', () => {
     const [code] = await once(child, 'exit');
     expect(code).toBe(0);
     expect(stderr).toContain('SIGTERM: finishing requests in flight');
-  });
+  }, 90_000);
 });
