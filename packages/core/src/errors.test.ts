@@ -5,7 +5,10 @@ import {
   DimensionMismatchError,
   InvalidArgumentError,
   MetricUnsupportedError,
+  ModelFormatError,
+  ModelIntegrityError,
   ModelMismatchError,
+  ModelUnavailableError,
   MultipleFacesError,
   NoFaceError,
   NotFoundError,
@@ -30,6 +33,9 @@ const cases: [PvError, PvErrorCode, string][] = [
   [new InvalidArgumentError('no'), 'E_INVALID_ARGUMENT', 'InvalidArgumentError'],
   [new AbortedError(), 'E_ABORTED', 'AbortedError'],
   [new MetricUnsupportedError('dot', ['cosine']), 'E_METRIC_UNSUPPORTED', 'MetricUnsupportedError'],
+  [new ModelUnavailableError('offline'), 'E_MODEL_UNAVAILABLE', 'ModelUnavailableError'],
+  [new ModelIntegrityError('hash differs'), 'E_MODEL_INTEGRITY', 'ModelIntegrityError'],
+  [new ModelFormatError('not ONNX'), 'E_MODEL_FORMAT', 'ModelFormatError'],
 ];
 
 describe('PvError subclasses', () => {
@@ -52,6 +58,8 @@ describe('PvError subclasses', () => {
     expect(new ModelMismatchError('mobilefacenet', 'facenet').details).toEqual({ expected: 'mobilefacenet', actual: 'facenet' });
     expect(new MultipleFacesError(2, { file: 'a.jpg' }).details).toEqual({ count: 2, file: 'a.jpg' });
     expect(new NotFoundError('x').details).toEqual({});
+    expect(new MetricUnsupportedError('dot', ['cosine'], { store: 'hnsw' }).details).toEqual({ metric: 'dot', supported: ['cosine'], store: 'hnsw' });
+    expect(new ModelFormatError('bad', { file: 'm.onnx' }).details).toEqual({ file: 'm.onnx' });
   });
 
   it('name both models and dimensions in the message', () => {
@@ -63,6 +71,9 @@ describe('PvError subclasses', () => {
     const cause = new Error('disk');
     expect(new StoreCorruptError('torn', {}, { cause }).cause).toBe(cause);
     expect(new PvError('E_BAD_IMAGE', 'bad', {}, { cause }).cause).toBe(cause);
+    expect(new ModelUnavailableError('offline', {}, { cause }).cause).toBe(cause);
+    expect(new ModelIntegrityError('differs', {}, { cause }).cause).toBe(cause);
+    expect(new ModelFormatError('refused', {}, { cause }).cause).toBe(cause);
   });
 });
 

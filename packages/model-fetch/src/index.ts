@@ -1,4 +1,4 @@
-export * from './errors.js';
+export { ModelIntegrityError, ModelUnavailableError, PREFETCH_HINT } from './errors.js';
 export * from './cache-dir.js';
 export * from './npmrc.js';
 export * from './verify.js';

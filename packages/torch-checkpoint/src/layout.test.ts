@@ -1,3 +1,4 @@
+import { ModelFormatError } from '@pv/core';
 import { describe, expect, it } from 'vitest';
 import { assertStateDictLayout, countParameters, findLayoutMismatch, float32Tensor, StateDictLayoutError, type TensorSpec } from './layout.js';
 import type { StateDict } from './state-dict.js';
@@ -41,6 +42,7 @@ describe('state dict layout checks', () => {
   it('throws a typed E_MODEL_FORMAT error whose message names the key and both shapes', () => {
     const attempt = () => assertStateDictLayout(stateDict, [{ key: 'conv.weight', shape: [8, 3, 5, 5] }], 'facenet.pt');
     expect(attempt).toThrow(StateDictLayoutError);
+    expect(attempt).toThrow(ModelFormatError);
     expect(attempt).toThrow('The facenet.pt does not match the expected layout: tensor conv.weight has shape [8, 3, 3, 3], expected [8, 3, 5, 5]');
     expect(attempt).toThrow(expect.objectContaining({ code: 'E_MODEL_FORMAT', details: expect.objectContaining({ key: 'conv.weight', kind: 'shape' }) }));
   });

@@ -1,4 +1,4 @@
-import { PvError } from '@pv/core';
+import { ModelFormatError } from '@pv/core';
 import type { StateDict } from './state-dict.js';
 import type { TensorDType } from './torch/dtypes.js';
 import { elementCount, type Tensor } from './torch/tensor.js';
@@ -64,13 +64,16 @@ function describe(mismatch: LayoutMismatch): string {
   }
 }
 
-/** A state dict does not have the layout a network needs. Code `E_MODEL_FORMAT`; `details` name the first mismatch. */
-export class StateDictLayoutError extends PvError {
+/**
+ * A state dict does not have the layout a network needs: a {@link ModelFormatError} of `@pv/core` (code
+ * `E_MODEL_FORMAT`) whose `details` name the first mismatch.
+ */
+export class StateDictLayoutError extends ModelFormatError {
   /** The first difference found. */
   readonly mismatch: LayoutMismatch;
 
   constructor(mismatch: LayoutMismatch, what = 'state dict') {
-    super('E_MODEL_FORMAT', `The ${what} does not match the expected layout: ${describe(mismatch)}`, {
+    super(`The ${what} does not match the expected layout: ${describe(mismatch)}`, {
       reason: 'layout-mismatch',
       kind: mismatch.kind,
       key: mismatch.key,
