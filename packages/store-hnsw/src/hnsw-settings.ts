@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { InvalidArgumentError, PvError, StoreCorruptError } from '@pv/core';
+import { InvalidArgumentError, MetricUnsupportedError, StoreCorruptError } from '@pv/core';
 import type { RecordDatabase } from '@pv/store-sqlite';
 import type { HnswSpace } from './gallery-index.js';
 
@@ -55,11 +55,7 @@ export function resolveSettings(
     /^[0-9a-f-]{36}$/u.test(settings.storeId);
   if (!valid) throw new StoreCorruptError(`${db.file}: the stored HNSW settings are invalid`, { file: db.file });
   if (requested.space !== undefined && requested.space !== settings.space) {
-    throw new PvError('E_METRIC_UNSUPPORTED', `${db.file} is indexed for the "${settings.space}" space, not "${requested.space}"`, {
-      file: db.file,
-      stored: settings.space,
-      requested: requested.space,
-    });
+    throw new MetricUnsupportedError(requested.space, [settings.space], { file: db.file });
   }
   for (const key of ['m', 'efConstruction'] as const) {
     const wanted = requested[key];

@@ -1,7 +1,7 @@
 import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import type { EmbeddingRecord, NewRecord, Store } from '@pv/core';
+import { MetricUnsupportedError, type EmbeddingRecord, type NewRecord, type Store } from '@pv/core';
 import { cosine } from '@pv/metric-cosine';
 import { l2 } from '@pv/metric-l2';
 import { SqliteStore } from '@pv/store-sqlite';
@@ -225,11 +225,22 @@ describe('HnswStore', () => {
     await store.close();
   });
 
+  it('refuses to search by a metric of another space, naming the space and the file', async () => {
+    const store = await HnswStore.open(file);
+    await store.add(records(2, 'a'));
+    const error = await expectPvError(store.search(new Float32Array(DIMENSION).fill(1), { k: 1, metric: l2 }), 'E_METRIC_UNSUPPORTED');
+    expect(error).toBeInstanceOf(MetricUnsupportedError);
+    expect((error as MetricUnsupportedError).details).toEqual({ metric: 'l2', supported: ['cosine'], file });
+    await store.close();
+  });
+
   it('refuses to reopen with another space or graph settings', async () => {
     const store = await HnswStore.open(file, { space: 'cosine', m: 12 });
     await store.add(records(2, 'a'));
     await store.close();
-    await expectPvError(HnswStore.open(file, { space: 'l2' }), 'E_METRIC_UNSUPPORTED');
+    const otherSpace = await expectPvError(HnswStore.open(file, { space: 'l2' }), 'E_METRIC_UNSUPPORTED');
+    expect(otherSpace).toBeInstanceOf(MetricUnsupportedError);
+    expect((otherSpace as MetricUnsupportedError).details).toEqual({ metric: 'l2', supported: ['cosine'], file });
     await expectPvError(HnswStore.open(file, { m: 16 }), 'E_INVALID_ARGUMENT');
     await expectPvError(HnswStore.open(file, { efConstruction: 10 }), 'E_INVALID_ARGUMENT');
     const again = await HnswStore.open(file, { ef: 7 });

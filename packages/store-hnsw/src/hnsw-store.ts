@@ -1,6 +1,6 @@
 import {
   InvalidArgumentError,
-  PvError,
+  MetricUnsupportedError,
   StoreClosedError,
   checkQuery,
   type EmbeddingRecord,
@@ -184,11 +184,7 @@ export class HnswStore implements Store {
       checkQuery({ modelId: null, dimension }, query);
       const { metric, k, label } = options;
       if (metric.id !== this.#settings.space) {
-        throw new PvError('E_METRIC_UNSUPPORTED', `${this.#db.file} is indexed for "${this.#settings.space}", not "${metric.id}"`, {
-          file: this.#db.file,
-          space: this.#settings.space,
-          metric: metric.id,
-        });
+        throw new MetricUnsupportedError(metric.id, [this.#settings.space], { file: this.#db.file });
       }
       const index = this.#index;
       if (k <= 0 || dimension === null || index === null) return [];

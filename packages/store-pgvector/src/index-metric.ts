@@ -1,4 +1,4 @@
-import { PvError, type Metric } from '@pv/core';
+import { MetricUnsupportedError, type Metric } from '@pv/core';
 
 /** The metrics pgvector can index and rank by; the value is the `id` of the matching pv {@link Metric}. */
 export type IndexMetric = 'cosine' | 'l2';
@@ -31,8 +31,5 @@ export function operatorClass(metric: IndexMetric): string {
  */
 export function indexMetricOf(metric: Metric): IndexMetric {
   if (isIndexMetric(metric.id)) return metric.id;
-  throw new PvError('E_METRIC_UNSUPPORTED', `pgvector stores rank by "cosine" or "l2", not "${metric.id}"`, {
-    metric: metric.id,
-    supported: Object.keys(SQL),
-  });
+  throw new MetricUnsupportedError(metric.id, Object.keys(SQL));
 }

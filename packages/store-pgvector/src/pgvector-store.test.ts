@@ -1,4 +1,4 @@
-import type { NewRecord } from '@pv/core';
+import { MetricUnsupportedError, type NewRecord } from '@pv/core';
 import { cosine } from '@pv/metric-cosine';
 import { l2 } from '@pv/metric-l2';
 import { expectPvError, randomUnitVector, seededRandom, type RandomSource } from '@pv/testkit';
@@ -54,7 +54,9 @@ describe('open', () => {
     const reopened = await open(table);
     expect(reopened.metric).toBe('l2');
     await reopened.close();
-    await expectPvError(open(table, { metric: 'cosine' }), 'E_METRIC_UNSUPPORTED');
+    const error = await expectPvError(open(table, { metric: 'cosine' }), 'E_METRIC_UNSUPPORTED');
+    expect(error).toBeInstanceOf(MetricUnsupportedError);
+    expect((error as MetricUnsupportedError).details).toEqual({ metric: 'cosine', supported: ['l2'], table: expect.stringContaining(table) });
   });
 
   it('refuses binding options that contradict the stored binding', async () => {

@@ -1,6 +1,6 @@
 import {
   InvalidArgumentError,
-  PvError,
+  MetricUnsupportedError,
   StoreClosedError,
   checkBatch,
   checkQuery,
@@ -191,11 +191,7 @@ export class PgvectorStore implements Store {
         async (client) => {
           const meta = readOnly ? await readExisting(client, names) : await migrate(client, names, options.metric ?? 'cosine');
           if (options.metric !== undefined && meta.metric !== options.metric) {
-            throw new PvError('E_METRIC_UNSUPPORTED', `Store "${names.table}" is indexed for ${meta.metric}, not ${options.metric}`, {
-              table: names.table,
-              expected: meta.metric,
-              actual: options.metric,
-            });
+            throw new MetricUnsupportedError(options.metric, [meta.metric], { table: names.table });
           }
           let binding: Binding;
           if (readOnly) {
