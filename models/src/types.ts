@@ -21,6 +21,22 @@ export interface NpmModelSource {
 }
 
 /**
+ * The original weights a local model file was converted from, as recorded when it was imported. A record
+ * of provenance (which file, byte for byte, the model came from): it is not needed, read or checked at run
+ * time.
+ */
+export interface OriginalWeights {
+  /** The original file as it was imported (the path the importer was given, made absolute). */
+  readonly file: string;
+  /** SHA-256 of the original file, lowercase hex. */
+  readonly sha256: string;
+  /** Size of the original file in bytes. */
+  readonly size: number;
+  /** Its format, e.g. `pytorch-zip` or `pytorch-legacy` (the two `torch.save` formats). */
+  readonly format: string;
+}
+
+/**
  * A file the user provides (for example converted weights). It is never downloaded; it is only checked
  * against its hash and size.
  */
@@ -32,6 +48,8 @@ export interface LocalModelSource {
   readonly sha256: string;
   /** Size of the file in bytes. */
   readonly size: number;
+  /** The weights the file was converted from, when an importer converted it (e.g. `importFacenet`). */
+  readonly convertedFrom?: OriginalWeights;
 }
 
 /** A file inside an npm package, pinned by its size and SHA-256. */

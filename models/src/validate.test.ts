@@ -52,6 +52,31 @@ describe('parseModelEntry', () => {
     expect(parseModelEntry(local).source).toEqual({ kind: 'local', file: '/models/f.onnx', sha256: 'b'.repeat(64), size: 5 });
   });
 
+  describe('a local source converted from other weights', () => {
+    const convertedFrom = { file: '/home/u/20180402-114759-vggface2.pt', sha256: 'c'.repeat(64), size: 111_898_327, format: 'pytorch-legacy' };
+    const expected = { kind: 'local', file: 'facenet-vggface2.onnx', sha256: 'b'.repeat(64), size: 5, convertedFrom };
+    const local = withField(mobilefacenet, ['source'], expected);
+
+    it('keeps the original file, its hash, size and format, also through JSON', () => {
+      expect(parseModelEntry(local).source).toEqual(expected);
+      expect(parseModelEntry(viaJson(parseModelEntry(local))).source).toEqual(expected);
+    });
+
+    it('drops fields it does not know', () => {
+      expect(parseModelEntry(withField(local, ['source', 'convertedFrom', 'comment'], 'mine')).source).toEqual(expected);
+    });
+
+    it.each([
+      ['source.convertedFrom must be an object', ['source', 'convertedFrom'], 'facenet.pt'],
+      ['source.convertedFrom.file', ['source', 'convertedFrom', 'file'], ''],
+      ['source.convertedFrom.sha256', ['source', 'convertedFrom', 'sha256'], 'C'.repeat(64)],
+      ['source.convertedFrom.size', ['source', 'convertedFrom', 'size'], 0],
+      ['source.convertedFrom.format', ['source', 'convertedFrom', 'format'], undefined],
+    ])('names the bad field %s', (field, path, value) => {
+      expect(() => parseModelEntry(withField(local, path, value))).toThrow(field);
+    });
+  });
+
   it.each([
     ['source.files', ['source', 'files'], []],
     ['source.files[1].path', ['source', 'files', 1, 'path'], 'model/../../x.bin'],

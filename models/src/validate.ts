@@ -9,6 +9,7 @@ import type {
   ModelOutput,
   ModelSource,
   NpmModelSource,
+  OriginalWeights,
   PinnedPackageFile,
 } from './types.js';
 
@@ -85,7 +86,7 @@ function parseSource(value: unknown): ModelSource {
   const { sha256, size } = parsePin(o, 'source.');
   if (kind === 'local') {
     const local: LocalModelSource = { kind, file: string(o, 'file', 'source.'), sha256, size };
-    return local;
+    return o.convertedFrom === undefined ? local : { ...local, convertedFrom: parseOriginalWeights(o.convertedFrom) };
   }
   const pkg = {
     package: string(o, 'package', 'source.'),
@@ -108,6 +109,12 @@ function parseSource(value: unknown): ModelSource {
   if (file.includes('/') || file.includes('\\') || file === '.' || file === '..') fail('source.file', 'must be a plain file name');
   const converted: ConvertedNpmModelSource = { kind, ...pkg, files, converter: string(o, 'converter', 'source.'), file, sha256, size };
   return converted;
+}
+
+function parseOriginalWeights(value: unknown): OriginalWeights {
+  const prefix = 'source.convertedFrom.';
+  const o = object(value, 'source.convertedFrom');
+  return { file: string(o, 'file', prefix), ...parsePin(o, prefix), format: string(o, 'format', prefix) };
 }
 
 function parsePin(o: Json, prefix: string): { sha256: string; size: number } {

@@ -1,4 +1,4 @@
-import type { EmbedderModelEntry } from '@pv/models';
+import type { EmbedderModelEntry, OriginalWeights } from '@pv/models';
 import { FACENET_INPUT_NAME, FACENET_OUTPUT_NAME } from './inception-resnet-v1/build-onnx.js';
 import type { FacenetNormalization } from './inception-resnet-v1/normalization.js';
 import type { FacenetVariant } from './variants.js';
@@ -29,14 +29,15 @@ const PREPARATION: Record<FacenetNormalization, string> = {
 
 /**
  * The catalog entry of an imported FaceNet model: a `local` source (the converted ONNX file relative to
- * the models cache directory, with its hash and size), raw-pixel input (normalisation is inside the graph),
- * FaceNet's box-crop alignment at 160x160, and provisional thresholds. The source checkpoint's name,
- * SHA-256 and size are recorded in the description (the entry format has no provenance field).
+ * the models cache directory, with its hash and size, and in `convertedFrom` the checkpoint it was
+ * converted from), raw-pixel input (normalisation is inside the graph), FaceNet's box-crop alignment at
+ * 160x160, and provisional thresholds. The description names the checkpoint, its SHA-256 and size too,
+ * for people reading model lists.
  */
 export function facenetCatalogEntry(
   variant: FacenetVariant,
   onnx: HashedFile,
-  source: HashedFile,
+  source: OriginalWeights,
   normalization: FacenetNormalization,
 ): EmbedderModelEntry {
   const accuracy = (variant.publishedLfwAccuracy * 100).toFixed(2);
@@ -48,7 +49,7 @@ export function facenetCatalogEntry(
       `by facenet-pytorch, not measured by pv), 160x160 RGB to 512 values; converted by @pv/facenet with ${normalization} ` +
       `input normalisation from ${source.file} (sha256 ${source.sha256}, ${source.size} bytes).`,
     format: 'onnx',
-    source: { kind: 'local', file: onnx.file, sha256: onnx.sha256, size: onnx.size },
+    source: { kind: 'local', file: onnx.file, sha256: onnx.sha256, size: onnx.size, convertedFrom: source },
     inputs: [
       {
         name: FACENET_INPUT_NAME,

@@ -44,17 +44,19 @@ describe('importFacenet', () => {
       for (const model of imported) {
         const onnx = new Uint8Array(await readFile(model.onnxFile));
         expect(model.onnxFile).toBe(path.join(modelsDir, `${model.id}.onnx`));
-        expect(model.entry.source).toEqual({ kind: 'local', file: `${model.id}.onnx`, sha256: sha256(onnx), size: onnx.length });
         const checkpoint = new Uint8Array(await readFile(model.source.file));
-        expect(model.source.sha256).toBe(sha256(checkpoint));
-        expect(model.source.size).toBe(checkpoint.length);
+        const format = model.id === 'facenet-vggface2' ? 'pytorch-legacy' : 'pytorch-zip';
+        expect(model.source).toEqual({ file: model.id === 'facenet-vggface2' ? vggface2 : casiaWebface, sha256: sha256(checkpoint), size: checkpoint.length, format });
+        expect(model.entry.source).toEqual({ kind: 'local', file: `${model.id}.onnx`, sha256: sha256(onnx), size: onnx.length, convertedFrom: model.source });
         expect(model.entry.description).toContain(`sha256 ${model.source.sha256}, ${model.source.size} bytes`);
         expect(catalog.getEmbedder(model.id).dimension).toBe(512);
       }
 
       // A later process finds the entries again from the cache directory.
       const fresh = new ModelCatalog();
-      expect((await loadLocalModels({ cacheDir: modelsDir, catalog: fresh })).map((e) => e.id).sort()).toEqual(['facenet-casia-webface', 'facenet-vggface2']);
+      const reloaded = await loadLocalModels({ cacheDir: modelsDir, catalog: fresh });
+      expect(reloaded.map((e) => e.id).sort()).toEqual(['facenet-casia-webface', 'facenet-vggface2']);
+      for (const model of imported) expect(reloaded.find((e) => e.id === model.id)?.source).toEqual(model.entry.source);
 
       // pv runs it like every other model: the catalog-driven ONNX embedder, raw pixels in.
       const face = await alignedFace('kate_siegel');

@@ -3,9 +3,9 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { InvalidArgumentError, NotFoundError } from '@pv/core';
 import { modelsCacheDir, saveLocalModel, writeFileAtomically } from '@pv/model-fetch';
-import type { EmbedderModelEntry, ModelCatalog } from '@pv/models';
-import { assertStateDictLayout, readStateDict } from '@pv/torch-checkpoint';
-import { facenetCatalogEntry, type HashedFile } from './catalog-entry.js';
+import type { EmbedderModelEntry, ModelCatalog, OriginalWeights } from '@pv/models';
+import { assertStateDictLayout, readCheckpoint, toStateDict } from '@pv/torch-checkpoint';
+import { facenetCatalogEntry } from './catalog-entry.js';
 import { buildInceptionResnetV1Onnx } from './inception-resnet-v1/build-onnx.js';
 import type { FacenetNormalization } from './inception-resnet-v1/normalization.js';
 import { CASIA_WEBFACE, VGGFACE2, variantLayout, type FacenetVariant } from './variants.js';
@@ -29,8 +29,8 @@ export interface ImportedFacenetModel {
   readonly id: FacenetVariant['id'];
   /** Absolute path of the written ONNX file. */
   readonly onnxFile: string;
-  /** The checkpoint it was converted from (absolute path), with its SHA-256 and size. */
-  readonly source: HashedFile;
+  /** The checkpoint it was converted from (absolute path), its SHA-256, size and `torch.save` format (`pytorch-zip` or `pytorch-legacy`), as recorded in the entry's `source.convertedFrom`. */
+  readonly source: OriginalWeights;
   /** The catalog entry registered and saved in `<modelsDir>/local-models.json`. */
   readonly entry: EmbedderModelEntry;
 }
@@ -64,12 +64,13 @@ export async function importFacenet(options: ImportFacenetOptions): Promise<Impo
   const normalization = options.normalization ?? 'fixed';
   const modelsDir = path.resolve(options.modelsDir ?? modelsCacheDir());
 
-  const converted: { variant: FacenetVariant; source: HashedFile; onnx: Uint8Array }[] = [];
+  const converted: { variant: FacenetVariant; source: OriginalWeights; onnx: Uint8Array }[] = [];
   for (const [variant, file] of requested) {
     const absolute = path.resolve(file);
     const bytes = await readCheckpointFile(absolute);
-    const source: HashedFile = { file: absolute, sha256: sha256(bytes), size: bytes.length };
-    const stateDict = readStateDict(bytes);
+    const checkpoint = readCheckpoint(bytes);
+    const source: OriginalWeights = { file: absolute, sha256: sha256(bytes), size: bytes.length, format: `pytorch-${checkpoint.format}` };
+    const stateDict = toStateDict(checkpoint.root);
     assertStateDictLayout(stateDict, variantLayout(variant), `file ${path.basename(absolute)} (as ${variant.fileName})`);
     const onnx = buildInceptionResnetV1Onnx(stateDict, {
       normalization,
