@@ -16,4 +16,3 @@ export {
   type InceptionResnetV1Ops,
 } from './inception-resnet-v1/architecture.js';
 export type { FacenetNormalization } from './inception-resnet-v1/normalization.js';
-export { PNET_LAYOUT, RNET_LAYOUT, ONET_LAYOUT } from './mtcnn/layout.js';
