@@ -3,8 +3,9 @@ import type onnxProto from 'onnx-proto';
 import { attributeProto, encodeModel, tensorProto, valueInfoProto } from './encode.js';
 import type { Attributes, Dim, OnnxDataType, TensorData, ValueRef } from './types.js';
 
-/** Lowest and highest default-domain opset the builder emits. */
+/** Lowest default-domain opset the builder emits. */
 export const MIN_OPSET = 13;
+/** Highest default-domain opset the builder emits. */
 export const MAX_OPSET = 21;
 
 /** Options of {@link OnnxGraph}. */
