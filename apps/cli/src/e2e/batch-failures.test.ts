@@ -3,7 +3,7 @@ import { copyFile, mkdir, readFile, rm, symlink, writeFile } from 'node:fs/promi
 import path from 'node:path';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { assertBuilt, celebaPhotos, runPv, runPvJson, tempDir } from './pv-process.fixture.js';
+import { assertBuilt, celebaPhotos, E2E_TIMEOUT_MS, runPv, runPvJson, tempDir } from './pv-process.fixture.js';
 
 interface EnrollJson {
   readonly files: { readonly total: number; readonly enrolled: number; readonly failed: number };
@@ -37,7 +37,7 @@ afterAll(async () => {
   if (work) await rm(work, { recursive: true, force: true });
 });
 
-describe('pv enroll on bad input', () => {
+describe('pv enroll on bad input', { timeout: E2E_TIMEOUT_MS }, () => {
   it('enrolls the good file, reports every bad one with its reason, and exits 1', async () => {
     const { run, json } = await runPvJson<EnrollJson>(['enroll', 'mixed', '--store', 'file:mixed.pv'], work);
     expect(run.code).toBe(1);
@@ -116,7 +116,7 @@ describe('pv enroll on bad input', () => {
   });
 });
 
-describe('usage errors', () => {
+describe('usage errors', { timeout: E2E_TIMEOUT_MS }, () => {
   it('an unknown option is an error with a suggestion (exit 2)', async () => {
     const run = await runPv(['enroll', 'mixed', '--lable', 'x'], work);
     expect(run.code).toBe(2);

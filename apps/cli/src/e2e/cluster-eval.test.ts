@@ -2,7 +2,7 @@
 import { readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { assertBuilt, celebaPhotos, linkPhotos, runPv, runPvJson, sharedData, tempDir } from './pv-process.fixture.js';
+import { assertBuilt, celebaPhotos, E2E_TIMEOUT_MS, linkPhotos, runPv, runPvJson, sharedData, tempDir } from './pv-process.fixture.js';
 
 const PEOPLE = ['7241', '7245', '7246', '7251'];
 const PHOTOS_PER_PERSON = 6;
@@ -30,7 +30,7 @@ interface ClusterJson {
   readonly files: { json: string; html: string };
 }
 
-describe('pv cluster', () => {
+describe('pv cluster', { timeout: E2E_TIMEOUT_MS }, () => {
   it('groups a mixed folder by person, reports purity and the number of clusters, and writes JSON and a contact sheet', async () => {
     const { run, json } = await runPvJson<ClusterJson>(['cluster', 'mixed', '--out', 'groups', '--labels-from-subfolders'], work);
     expect(run.code, run.stderr).toBe(0);
@@ -65,7 +65,7 @@ describe('pv cluster', () => {
   });
 });
 
-describe('pv eval lfw', () => {
+describe('pv eval lfw', { timeout: E2E_TIMEOUT_MS }, () => {
   it('runs the 10-fold protocol on a 100-pair subset of LFW fold 1', async () => {
     const lfw = path.join(sharedData, 'lfw-fold1');
     const lines = (await readFile(path.join(lfw, 'pairs.txt'), 'utf8')).split('\n');

@@ -2,7 +2,7 @@
 import { readdir, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { assertBuilt, celebaPhotos, finished, linkPhotos, runPvJson, sharedData, startPv, tempDir } from './pv-process.fixture.js';
+import { assertBuilt, celebaPhotos, E2E_TIMEOUT_MS, finished, linkPhotos, runPvJson, sharedData, startPv, tempDir } from './pv-process.fixture.js';
 
 let work = '';
 let total = 0;
@@ -20,7 +20,7 @@ afterAll(async () => {
   if (work) await rm(work, { recursive: true, force: true });
 });
 
-describe('Ctrl-C', () => {
+describe('Ctrl-C', { timeout: E2E_TIMEOUT_MS }, () => {
   it('stops enroll cleanly: exit 130, a summary, and every file reported enrolled is in the store', async () => {
     const child = startPv(['enroll', 'everyone', '--store', 'file:interrupted.pv'], work);
     let sent = false;
@@ -54,10 +54,10 @@ describe('Ctrl-C', () => {
     );
     expect(resumed.json.files.alreadyEnrolled).toBe(enrolledLines);
     expect(resumed.json.files.processed).toBe(total - enrolledLines);
-  }, 180_000);
+  });
 });
 
-describe('--jobs', () => {
+describe('--jobs', { timeout: E2E_TIMEOUT_MS }, () => {
   it('enrolls with two worker threads to the same records as one thread', async () => {
     type EnrollJson = { enrolled: { file: string; label: string; faces: number }[]; failures: { file: string; code: string }[] };
     const one = await runPvJson<EnrollJson>(['enroll', 'everyone', '--store', 'file:one.pv'], work);
@@ -67,5 +67,5 @@ describe('--jobs', () => {
     expect(sorted(two.json)).toEqual(sorted(one.json));
     expect(two.json.failures.map((f) => f.file).sort()).toEqual(one.json.failures.map((f) => f.file).sort());
     expect(one.json.enrolled.length + one.json.failures.length).toBe(total);
-  }, 240_000);
+  });
 });

@@ -2,7 +2,7 @@
 import { readFile, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { assertBuilt, runPv, runPvJson, tempDir } from './pv-process.fixture.js';
+import { assertBuilt, E2E_TIMEOUT_MS, runPv, runPvJson, tempDir } from './pv-process.fixture.js';
 
 let work = '';
 
@@ -15,7 +15,7 @@ afterAll(async () => {
   if (work) await rm(work, { recursive: true, force: true });
 });
 
-describe('pv models', () => {
+describe('pv models', { timeout: E2E_TIMEOUT_MS }, () => {
   it('fetch verifies the built-in models (downloading them when missing) and list shows them cached', async () => {
     const fetched = await runPvJson<{ models: { id: string; path: string }[] }>(['models', 'fetch'], work);
     expect(fetched.run.code, fetched.run.stderr).toBe(0);
@@ -30,7 +30,7 @@ describe('pv models', () => {
         ['mobilefacenet', 'embedder', 'verified', true],
       ]),
     );
-  }, 180_000);
+  });
 
   it('info shows an entry, and an unknown id is E_NOT_FOUND listing the known ones (exit 2)', async () => {
     const { run, json } = await runPvJson<{ id: string; dimension: number; thresholds: { metric: string; value: number }[] }>(
@@ -57,7 +57,7 @@ describe('pv models', () => {
   });
 });
 
-describe('pv demo', () => {
+describe('pv demo', { timeout: E2E_TIMEOUT_MS }, () => {
   it('finds the faces of the six sample photos, clusters them and writes the contact sheet', async () => {
     const run = await runPv(['demo', '--out', 'tour'], work);
     expect(run.code, run.stderr).toBe(0);
@@ -75,5 +75,5 @@ describe('pv demo', () => {
     expect(html.match(/<img /gu)).toHaveLength(clusters.faces);
     expect(run.stdout).toContain(`${clusters.faces} faces in 6 photos → ${clusters.clusters.length} clusters`);
     expect(run.stdout).toContain(`Open file://${path.join(work, 'tour', 'contact-sheet.html')} in a browser.`);
-  }, 180_000);
+  });
 });

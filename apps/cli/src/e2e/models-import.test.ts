@@ -7,7 +7,7 @@ import { modelsCacheDir } from '@pv/model-fetch';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { inceptionResnetV1Layout } from '@pv/facenet';
 import { writeCheckpoint, type CheckpointEntry } from '@pv/torch-checkpoint/testing';
-import { assertBuilt, celebaPhotos, runPv, tempDir } from './pv-process.fixture.js';
+import { assertBuilt, celebaPhotos, E2E_TIMEOUT_MS, runPv, tempDir } from './pv-process.fixture.js';
 
 let work = '';
 let env: NodeJS.ProcessEnv = {};
@@ -31,7 +31,7 @@ afterAll(async () => {
   if (work) await rm(work, { recursive: true, force: true });
 });
 
-describe('pv models import facenet', () => {
+describe('pv models import facenet', { timeout: E2E_TIMEOUT_MS }, () => {
   it('converts a checkpoint, lists it as a verified local model, and runs it with --model', async () => {
     const imported = await runPv(['models', 'import', 'facenet', '--vggface2', '20180402-114759-vggface2.pt', '--json'], work, env);
     expect(imported.code, imported.stderr).toBe(0);
@@ -49,7 +49,7 @@ describe('pv models import facenet', () => {
     expect(result.model).toBe('facenet-vggface2');
     expect(result.same).toBe(result.distance <= result.threshold);
     expect(compared.code).toBe(result.same ? 0 : 1);
-  }, 240_000);
+  });
 
   it('refuses a file that is not a checkpoint, a missing file, and no file at all (exit 2)', async () => {
     const bad = await runPv(['models', 'import', 'facenet', '--vggface2', 'not-a-checkpoint.pt'], work, env);

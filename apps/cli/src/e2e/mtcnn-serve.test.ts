@@ -4,7 +4,7 @@ import { mkdir, rm, symlink } from 'node:fs/promises';
 import path from 'node:path';
 import { modelsCacheDir } from '@pv/model-fetch';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { assertBuilt, celebaPhotos, finished, linkPhotos, runPv, sharedData, startPv, tempDir } from './pv-process.fixture.js';
+import { assertBuilt, celebaPhotos, E2E_TIMEOUT_MS, finished, linkPhotos, runPv, sharedData, startPv, tempDir } from './pv-process.fixture.js';
 
 const facenetData = path.join(sharedData, 'facenet-pytorch');
 let work = '';
@@ -27,7 +27,7 @@ afterAll(async () => {
   if (work) await rm(work, { recursive: true, force: true });
 });
 
-describe('--detector mtcnn', () => {
+describe('--detector mtcnn', { timeout: E2E_TIMEOUT_MS }, () => {
   it('is refused with a pointer to the import until the networks are imported', async () => {
     const [a, b] = await celebaPhotos('7266');
     const run = await runPv(['compare', a as string, b as string, '--detector', 'mtcnn'], work, env);
@@ -55,7 +55,7 @@ describe('--detector mtcnn', () => {
     const compared = await runPv(['compare', a as string, b as string, '--detector', 'mtcnn', '--json'], work, env);
     expect(compared.code, compared.stderr).toBe(0);
     expect(JSON.parse(compared.stdout)).toMatchObject({ same: true });
-  }, 180_000);
+  });
 
   it('--jobs above 1 is refused with mtcnn (the worker pool runs rfb320)', async () => {
     const run = await runPv(['cluster', 'people', '--detector', 'mtcnn', '--jobs', '2'], work, env);
@@ -64,7 +64,7 @@ describe('--detector mtcnn', () => {
   });
 });
 
-describe('pv serve', () => {
+describe('pv serve', { timeout: E2E_TIMEOUT_MS }, () => {
   it('serves the store the CLI enrolled into, and stops cleanly on Ctrl-C (exit 0)', async () => {
     const people: Record<string, string[]> = {};
     for (const person of ['7266', '7268']) people[person] = (await celebaPhotos(person)).slice(0, 3);
@@ -99,5 +99,5 @@ describe('pv serve', () => {
     const run = await done;
     expect(run.code, run.stderr).toBe(0);
     expect(run.stderr).toContain('Stopped.');
-  }, 180_000);
+  });
 });

@@ -7,7 +7,7 @@ import { PGlite } from '@electric-sql/pglite';
 import { vector } from '@electric-sql/pglite-pgvector';
 import { PGLiteSocketServer } from '@electric-sql/pglite-socket';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { assertBuilt, celebaPhotos, linkPhotos, runPv, runPvJson, tempDir } from './pv-process.fixture.js';
+import { assertBuilt, celebaPhotos, E2E_TIMEOUT_MS, linkPhotos, runPv, runPvJson, tempDir } from './pv-process.fixture.js';
 
 const PEOPLE = ['7236', '7239', '7241'];
 let work = '';
@@ -38,7 +38,7 @@ afterAll(async () => {
   if (work) await rm(work, { recursive: true, force: true });
 });
 
-describe('postgres:// stores', () => {
+describe('postgres:// stores', { timeout: E2E_TIMEOUT_MS }, () => {
   it('export copies a file store into PostgreSQL, and stats and identify read it there', async () => {
     const enrolled = await runPv(['enroll', 'people'], work);
     expect(enrolled.code, enrolled.stderr).toBe(0);
@@ -59,7 +59,7 @@ describe('postgres:// stores', () => {
       expect(run.code, run.stderr).toBe(0);
       expect(json.faces[0]?.prediction).toBe(person);
     }
-  }, 180_000);
+  });
 
   it('a second export into the same table refuses the duplicate ids and names them (exit 2)', async () => {
     const again = await runPv(['store', 'export', storeUri], work);

@@ -14,6 +14,12 @@ export const sharedData = path.resolve(repoRoot, '../shared/data');
 /** The CLI as `pnpm test` builds it. */
 export const pvBin = path.join(appRoot, 'dist', 'bin.js');
 
+/**
+ * Time limit of an end-to-end test: each spawns `pv` several times, and each run loads the models, on CPUs
+ * that `pnpm test` shares with every other test file.
+ */
+export const E2E_TIMEOUT_MS = 240_000;
+
 /** What a finished `pv` run left behind. */
 export interface PvRun {
   readonly code: number | null;

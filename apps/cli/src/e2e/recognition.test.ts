@@ -2,7 +2,7 @@
 import { rm } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { assertBuilt, celebaPhotos, linkPhotos, runPv, runPvJson, tempDir } from './pv-process.fixture.js';
+import { assertBuilt, celebaPhotos, E2E_TIMEOUT_MS, linkPhotos, runPv, runPvJson, tempDir } from './pv-process.fixture.js';
 
 const PEOPLE = ['7206', '7213', '7216', '7220', '7226'];
 const ENROLLED_PER_PERSON = 5;
@@ -35,7 +35,7 @@ afterAll(async () => {
   if (work) await rm(work, { recursive: true, force: true });
 });
 
-describe('pv enroll, verify, identify, compare', () => {
+describe('pv enroll, verify, identify, compare', { timeout: E2E_TIMEOUT_MS }, () => {
   it('enrolls a directory with one subfolder per person into the default file store', async () => {
     const { run, json } = await runPvJson<EnrollJson>(['enroll', 'people'], work);
     expect(run.code, run.stderr).toBe(0);
