@@ -1,4 +1,4 @@
-import { isPvError } from '@pv/core';
+import { InvalidArgumentError, NotFoundError } from '@pv/core';
 import { describe, expect, it } from 'vitest';
 import {
   ModelCatalog,
@@ -19,15 +19,6 @@ const facenet: EmbedderModelEntry = {
   dimension: 512,
   alignment: { kind: 'box-crop', width: 160, height: 160, margin: 0, square: false },
 };
-
-function codeOf(run: () => unknown): string | undefined {
-  try {
-    run();
-  } catch (error) {
-    return isPvError(error) ? error.code : 'not a PvError';
-  }
-  return undefined;
-}
 
 describe('built-in catalog', () => {
   it('lists rfb320, landmarks68, mobilefacenet and dlib-resnet with their tasks', () => {
@@ -70,12 +61,12 @@ describe('built-in catalog', () => {
   });
 
   it('throws E_NOT_FOUND naming the known ids for an unknown id', () => {
-    expect(codeOf(() => getModel('nope'))).toBe('E_NOT_FOUND');
+    expect(() => getModel('nope')).toThrow(NotFoundError);
     expect(() => getModel('nope')).toThrow(/rfb320, landmarks68, mobilefacenet/u);
   });
 
   it('refuses a non-embedder where an embedder is required', () => {
-    expect(codeOf(() => getEmbedderModel('rfb320'))).toBe('E_INVALID_ARGUMENT');
+    expect(() => getEmbedderModel('rfb320')).toThrow(InvalidArgumentError);
     expect(getEmbedderModel('mobilefacenet').dimension).toBe(512);
   });
 
@@ -94,7 +85,7 @@ describe('ModelCatalog run-time entries', () => {
     expect(catalog.get('facenet-vggface2').source).toEqual(facenet.source);
     expect(catalog.registered().map((m) => m.id)).toEqual(['facenet-vggface2']);
     expect(catalog.list().map((m) => m.id).at(-1)).toBe('facenet-vggface2');
-    expect(codeOf(() => catalog.register(facenet))).toBe('E_INVALID_ARGUMENT');
+    expect(() => catalog.register(facenet)).toThrow(InvalidArgumentError);
     catalog.register({ ...facenet, description: 'replaced' }, { replace: true });
     expect(catalog.get('facenet-vggface2').description).toBe('replaced');
     expect(catalog.unregister('facenet-vggface2')).toBe(true);
@@ -104,8 +95,8 @@ describe('ModelCatalog run-time entries', () => {
 
   it('keeps built-in entries fixed', () => {
     const catalog = new ModelCatalog();
-    expect(codeOf(() => catalog.register({ ...facenet, id: 'mobilefacenet' }, { replace: true }))).toBe('E_INVALID_ARGUMENT');
-    expect(codeOf(() => catalog.unregister('rfb320'))).toBe('E_INVALID_ARGUMENT');
+    expect(() => catalog.register({ ...facenet, id: 'mobilefacenet' }, { replace: true })).toThrow(InvalidArgumentError);
+    expect(() => catalog.unregister('rfb320')).toThrow(InvalidArgumentError);
     expect(catalog.isBuiltIn('rfb320')).toBe(true);
   });
 
