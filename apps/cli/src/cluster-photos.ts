@@ -97,9 +97,11 @@ export async function clusterPhotos(options: ClusterPhotosOptions): Promise<Phot
       });
     }
   }
+  // Two faces of one photo are two people: keep them apart (cannot-link by photo).
+  const photoIndex = new Map(options.files.map((file, i) => [file, i]));
   const { clusters: members, assignments } = clusterEmbeddings(
     faces.map((f) => f.embedding),
-    { metric: options.metric, threshold: options.threshold },
+    { metric: options.metric, threshold: options.threshold, apart: faces.map((f) => photoIndex.get(f.file) ?? -1) },
   );
   const clusters: FaceCluster[] = members.map((indices, i) => ({
     name: `person-${i + 1}`,

@@ -54,6 +54,28 @@ describe('clusterEmbeddings', () => {
     expect(clusterEmbeddings(vectors, { metric: l2, threshold: 100 }).clusters).toEqual([[0, 1, 2]]);
   });
 
+  it('never puts items with the same `apart` key together (faces of one photo)', () => {
+    // Two tight pairs; items 0 and 1 are from one photo, so they must stay apart even though they are closest.
+    const vectors = [v(0, 0), v(0.1, 0), v(0.05, 0.1), v(10, 10)];
+    expect(clusterEmbeddings(vectors, { metric: l2, threshold: 1 }).clusters).toEqual([[0, 1, 2], [3]]);
+    const apart = [7, 7, 8, 9];
+    const { clusters } = clusterEmbeddings(vectors, { metric: l2, threshold: 1, apart });
+    expect(clusters).toHaveLength(3);
+    for (const members of clusters) expect(new Set(members.map((i) => apart[i])).size).toBe(members.length);
+    // Everything apart: all singletons, even with a huge threshold; the dendrogram is still complete.
+    expect(clusterEmbeddings(vectors, { metric: l2, threshold: 1e9, apart: [1, 1, 1, 1] }).clusters).toHaveLength(4);
+    expect(averageLinkageDendrogram(vectors, l2, [1, 1, 1, 1])).toHaveLength(3);
+  });
+
+  it('respects `apart` on random data: no cluster holds two items with one key', () => {
+    const rand = seeded(11);
+    const vectors = Array.from({ length: 40 }, () => v(rand(), rand()));
+    const apart = Array.from({ length: 40 }, (_, i) => i % 7);
+    const { clusters } = clusterEmbeddings(vectors, { metric: l2, threshold: 0.8, apart });
+    for (const members of clusters) expect(new Set(members.map((i) => apart[i])).size).toBe(members.length);
+    expect(clusters.flat().sort((a, b) => a - b)).toEqual(Array.from({ length: 40 }, (_, i) => i));
+  });
+
   it('handles empty and single inputs', () => {
     expect(clusterEmbeddings([], { metric: l2, threshold: 1 }).clusters).toEqual([]);
     expect(clusterEmbeddings([v(1, 2)], { metric: l2, threshold: 1 }).clusters).toEqual([[0]]);

@@ -14,6 +14,11 @@ export interface ClusterOptions {
   readonly metric: Metric;
   /** Two clusters are joined while their average pairwise distance is within this threshold (inclusive). */
   readonly threshold: number;
+  /**
+   * Items with the same key are never put in one cluster (cannot-link), e.g. the index of the photo each face
+   * came from: two faces in one photo are two people. Omit to allow every pairing.
+   */
+  readonly apart?: ArrayLike<number>;
 }
 
 /** Result of {@link clusterEmbeddings}. */
@@ -33,15 +38,21 @@ export interface Clustering {
  * Memory is one n×n Float32 matrix (n = 10,000 → 400 MB).
  */
 export function clusterEmbeddings(vectors: readonly Float32Array[], options: ClusterOptions): Clustering {
-  const merges = averageLinkageDendrogram(vectors, options.metric);
+  const merges = averageLinkageDendrogram(vectors, options.metric, options.apart);
   return cutDendrogram(vectors.length, merges, options.metric, options.threshold);
 }
 
 /**
  * The full average-linkage dendrogram (n − 1 merges). Cluster ids `0..n-1` are the inputs; merge `m`
- * creates id `n + m`. Distances are in the metric's units.
+ * creates id `n + m`. Distances are in the metric's units. Items with equal `apart` keys start at an infinite
+ * distance; average linkage keeps any cluster holding one of them infinitely far from one holding the other, so
+ * such merges only happen at infinity, beyond every threshold.
  */
-export function averageLinkageDendrogram(vectors: readonly Float32Array[], metric: Metric): Merge[] {
+export function averageLinkageDendrogram(
+  vectors: readonly Float32Array[],
+  metric: Metric,
+  apart?: ArrayLike<number>,
+): Merge[] {
   const n = vectors.length;
   if (n <= 1) return [];
   const dim = (vectors[0] as Float32Array).length;
@@ -55,7 +66,10 @@ export function averageLinkageDendrogram(vectors: readonly Float32Array[], metri
   const row = new Float32Array(n);
   for (let i = 0; i < n; i++) {
     metric.distances(vectors[i] as Float32Array, flat, row);
-    for (let j = 0; j < n; j++) d[i * n + j] = sign * (row[j] as number);
+    for (let j = 0; j < n; j++) {
+      const together = apart === undefined || i === j || apart[i] !== apart[j];
+      d[i * n + j] = together ? sign * (row[j] as number) : Infinity;
+    }
   }
   const size = new Int32Array(n).fill(1);
   const active = new Uint8Array(n).fill(1);
@@ -73,7 +87,7 @@ export function averageLinkageDendrogram(vectors: readonly Float32Array[], metri
     for (let j = 0; j < n; j++) {
       if (j === top || active[j] === 0) continue;
       const dj = d[top * n + j] as number;
-      if (dj < bestD) {
+      if (dj < bestD || best < 0) {
         bestD = dj;
         best = j;
       }
