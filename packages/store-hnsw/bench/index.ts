@@ -147,7 +147,7 @@ async function measureSize(ctx: BenchContext, dir: string, size: number): Promis
   await sqlite.store.close();
 
   const hnswFile = path.join(dir, `hnsw-${size}.db`);
-  const hnsw = await measure('HnswStore (ef 100)', 1_000, () => HnswStore.open(hnswFile, { space: 'cosine' }), fewQueries, truth);
+  const hnsw = await measure('HnswStore (ef 200, the default)', 1_000, () => HnswStore.open(hnswFile, { space: 'cosine', ef: 200 }), fewQueries, truth);
   const store = hnsw.store as HnswStore;
   const sweep: string[] = [];
   for (const ef of [20, 50, 100, 200, 400]) {

@@ -38,7 +38,7 @@ export interface HnswStoreOptions extends RecordDatabaseOptions {
   readonly m?: number;
   /** Candidate list size while inserting (hnswlib `efConstruction`), fixed at creation. Default 200. */
   readonly efConstruction?: number;
-  /** Candidate list size while searching (hnswlib `ef`; `k` is used when larger). Default 100. */
+  /** Candidate list size while searching (hnswlib `ef`; `k` is used when larger). Default 200: recall@1 1.000 on 100k synthetic 512-d vectors, against 0.985 at 100 (BENCHMARKS.md). */
   readonly ef?: number;
   /** Records the graph has room for before it first grows. Default 1024. */
   readonly initialCapacity?: number;
@@ -87,7 +87,7 @@ export class HnswStore implements Store {
   private constructor(db: RecordDatabase, settings: HnswSettings, options: HnswStoreOptions) {
     this.#db = db;
     this.#settings = settings;
-    this.#params = { space: settings.space, m: settings.m, efConstruction: settings.efConstruction, ef: options.ef ?? 100 };
+    this.#params = { space: settings.space, m: settings.m, efConstruction: settings.efConstruction, ef: options.ef ?? 200 };
     this.#initialCapacity = options.initialCapacity ?? 1024;
     this.#saveEvery = options.saveEvery ?? 50_000;
     this.#exactLabelLimit = options.exactLabelLimit ?? 2000;
