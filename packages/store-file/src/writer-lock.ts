@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { link, open, readFile, rename, unlink } from 'node:fs/promises';
+import { open, readFile, stat, unlink } from 'node:fs/promises';
 import os from 'node:os';
 import { NotFoundError, StoreLockedError } from '@pv/core';
 
@@ -29,8 +29,8 @@ const ACQUIRE_ATTEMPTS = 4;
 
 /**
  * Takes the single-writer lock of `storeFile`: creates `<storeFile>.lock` with O_EXCL, holding this
- * process's pid, hostname and a random token. A lock left by a dead process on this host is set aside
- * (renamed, which only one contender can do) and replaced. A lock held by a live process, by this
+ * process's pid, hostname and a random token. A lock left by a dead process on this host is removed under a
+ * takeover guard (only one contender at a time, and only if it is still that dead holder's lock) and replaced. A lock held by a live process, by this
  * process, by another host, or whose contents cannot be read, is `E_STORE_LOCKED`.
  */
 export async function acquireWriterLock(storeFile: string): Promise<WriterLock> {
@@ -113,24 +113,34 @@ function isStale(holder: LockHolder): boolean {
   return holder.hostname === os.hostname() && holder.pid !== process.pid && !processIsAlive(holder.pid);
 }
 
+/** A takeover guard older than this was left by a process that died inside the (microseconds long) takeover. */
+const TAKEOVER_GUARD_STALE_MS = 10_000;
+
 /**
- * Moves a stale lock file out of the way. Renaming is atomic, so of several processes taking over the
- * same stale lock only one moves it. If what was moved turns out to be a newer, live lock (taken over
- * between our read and our rename), it is put back.
+ * Removes a stale lock file so the caller can retry creating its own. Of several processes taking over the
+ * same stale lock, only the one that creates `<lock>.takeover` (O_EXCL) may act; it deletes the lock file only
+ * if it still holds the stale holder's token, so a fresh lock taken meanwhile is never touched. The others
+ * return and retry: whoever then creates the lock file first (O_EXCL) holds it. A guard left behind by a
+ * process that died during its takeover is removed once it is older than 10 s.
  */
 async function setAsideStaleLock(lockFile: string, stale: LockHolder): Promise<void> {
-  const aside = `${lockFile}.stale-${process.pid}-${randomUUID()}`;
+  const guard = `${lockFile}.takeover`;
+  let handle;
   try {
-    await rename(lockFile, aside);
+    handle = await open(guard, 'wx', 0o644);
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return;
-    throw error;
+    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+    const age = await stat(guard).then((s) => Date.now() - s.mtimeMs, () => 0);
+    if (age > TAKEOVER_GUARD_STALE_MS) await unlink(guard).catch(() => undefined);
+    return;
   }
-  const moved = await readLockHolder(aside);
-  if (typeof moved === 'string' || moved.token !== stale.token) {
-    await link(aside, lockFile).catch(() => undefined);
+  try {
+    await handle.close();
+    const current = await readLockHolder(lockFile);
+    if (typeof current !== 'string' && current.token === stale.token) await unlink(lockFile).catch(() => undefined);
+  } finally {
+    await unlink(guard).catch(() => undefined);
   }
-  await unlink(aside);
 }
 
 async function releaseLock(lockFile: string, token: string): Promise<void> {
