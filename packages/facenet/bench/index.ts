@@ -2,22 +2,11 @@ import { readStateDict } from '@pv/torch-checkpoint';
 import { writeCheckpoint } from '@pv/torch-checkpoint/testing';
 import * as ort from 'onnxruntime-node';
 import type { BenchModule } from '../../../scripts/bench-types.js';
+import { medianMs } from '../../../scripts/bench-timing.js';
 import { buildInceptionResnetV1Onnx } from '../src/inception-resnet-v1/build-onnx.js';
 import { syntheticInceptionResnetV1Entries } from '../src/inception-resnet-v1/synthetic-weights.fixture.js';
 import { referenceEmbedding, referenceInput } from '../src/reference/forward.fixture.js';
 import { alignedFace, toPixelBatch } from '../src/test-images.fixture.js';
-
-/** Median of `runs` timings of `work`, in ms. */
-async function medianMs(runs: number, work: () => unknown): Promise<number> {
-  const times: number[] = [];
-  for (let i = 0; i < runs; i++) {
-    const started = performance.now();
-    await work();
-    times.push(performance.now() - started);
-  }
-  times.sort((a, b) => a - b);
-  return times[Math.floor(times.length / 2)] as number;
-}
 
 const bench: BenchModule = {
   title: 'FaceNet import: checkpoint reading, ONNX conversion, Inception-ResNet-v1 inference',

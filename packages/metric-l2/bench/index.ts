@@ -1,18 +1,6 @@
 import type { BenchModule } from '../../../scripts/bench-types.js';
+import { medianNs } from '../../../scripts/bench-timing.js';
 import { l2 } from '../src/index.js';
-
-/** Median wall time of `runs` calls of `work` (after one warm-up), in nanoseconds. */
-function medianNs(runs: number, work: () => void): number {
-  work();
-  const times: number[] = [];
-  for (let r = 0; r < runs; r++) {
-    const started = process.hrtime.bigint();
-    work();
-    times.push(Number(process.hrtime.bigint() - started));
-  }
-  times.sort((a, b) => a - b);
-  return times[Math.floor(times.length / 2)] as number;
-}
 
 /** Deterministic pseudo-random values in [-1, 1). */
 function fill(values: Float32Array, seed: number): Float32Array {

@@ -4,20 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ModelCatalog, mobilefacenet, type ModelEntry } from '@pv/models';
 import type { BenchModule } from '../../../scripts/bench-types.js';
+import { medianMs } from '../../../scripts/bench-timing.js';
 import { ensureModelFile } from '../src/index.js';
-
-/** Median wall time of `runs` calls of `work` (after one warm-up), in milliseconds. */
-async function medianMs(runs: number, work: () => Promise<unknown>): Promise<number> {
-  await work();
-  const times: number[] = [];
-  for (let r = 0; r < runs; r++) {
-    const started = performance.now();
-    await work();
-    times.push(performance.now() - started);
-  }
-  times.sort((a, b) => a - b);
-  return times[Math.floor(times.length / 2)] as number;
-}
 
 /**
  * What a cache hit costs: `ensureModelFile` re-verifies size and SHA-256 of the cached file every time.
