@@ -11,4 +11,8 @@ export * from './copy-store.js';
 export * from './top-k.js';
 export * from './image-loader.js';
 export * from './vector.js';
+export * from './face-encoder.js';
+export * from './face-policy.js';
+export * from './error-data.js';
+export * from './local-face-encoder.js';
 export * from './recognizer.js';

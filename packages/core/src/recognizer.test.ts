@@ -2,7 +2,8 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import { isPvError } from './errors.js';
 import type { FaceDetection } from './image.js';
 import { MemoryStore } from './memory-store.js';
-import { FaceRecognizer, UNKNOWN_LABEL, chooseFaces, type FaceRecognizerOptions, type ProgressEvent } from './recognizer.js';
+import { chooseFaces } from './face-policy.js';
+import { FaceRecognizer, UNKNOWN_LABEL, type FaceRecognizerOptions, type ProgressEvent } from './recognizer.js';
 import { CountingStore, ScriptedFaces, TableImageLoader, collect, failureOf, unit, unitCosine } from './recognizer.fixture.js';
 
 // Directions in 3-d. alice and bob are orthogonal; "near" vectors are within the 0.3 threshold of unit-cosine.

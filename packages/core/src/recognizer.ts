@@ -3,22 +3,16 @@ import type { Embedder } from './embedder.js';
 import {
   InvalidArgumentError,
   ModelMismatchError,
-  MultipleFacesError,
   NoFaceError,
   NotFoundError,
   PvError,
 } from './errors.js';
-import { boxArea, isRgbImage, type FaceDetection, type RgbImage } from './image.js';
+import { isRgbImage, type FaceDetection, type RgbImage } from './image.js';
+import type { FacePolicy, FileFailure } from './face-encoder.js';
+import { chooseFaces } from './face-policy.js';
 import { labelForEntry, type DirectoryLayout, type ImageInput, type ImageLoader } from './image-loader.js';
 import { isCloser, withinThreshold, type Metric } from './metric.js';
 import type { EmbeddingRecord, NewRecord, Store } from './store.js';
-
-/**
- * What to do with an image that shows several faces:
- * `largest` uses the largest face among those scoring at least 90% of the best score (default), `strict`
- * fails with `E_MULTIPLE_FACES`, `all` uses every face.
- */
-export type FacePolicy = 'largest' | 'strict' | 'all';
 
 /** An embedding with its label (the reference's `{label, embedding}`), and where it came from. */
 export interface LabelledEmbedding {
@@ -28,14 +22,6 @@ export interface LabelledEmbedding {
   readonly file?: string;
   /** The face it was computed from. */
   readonly detection?: FaceDetection;
-}
-
-/** A file that could not be used, and why. Never silent: every skipped file is listed. */
-export interface FileFailure {
-  readonly file: string;
-  /** A {@link PvError} code, or `E_UNEXPECTED` for anything else. */
-  readonly code: string;
-  readonly message: string;
 }
 
 /** Progress of a long operation. */
@@ -374,28 +360,6 @@ export class FaceRecognizer {
     return this.store;
   }
 }
-
-/** Applies a {@link FacePolicy} to detections. */
-export function chooseFaces(detections: readonly FaceDetection[], policy: FacePolicy, file?: string): FaceDetection[] {
-  const details = file !== undefined ? { file } : {};
-  if (detections.length === 0) {
-    throw new NoFaceError(file !== undefined ? `No face was found in ${file}` : undefined, details);
-  }
-  if (policy === 'all') return [...detections];
-  if (policy === 'strict' && detections.length > 1) throw new MultipleFacesError(detections.length, details);
-  // `largest` looks only at detections nearly as confident as the best one, so a big low-score false
-  // positive (a textured wall, say) never beats a clear face.
-  const topScore = Math.max(...detections.map((d) => d.score));
-  let best: FaceDetection | undefined;
-  for (const d of detections) {
-    if (d.score < LARGEST_FACE_MIN_RELATIVE_SCORE * topScore) continue;
-    if (!best || boxArea(d.box) > boxArea(best.box)) best = d;
-  }
-  return [best as FaceDetection];
-}
-
-/** Under the `largest` policy, detections scoring below this fraction of the best score are not candidates. */
-export const LARGEST_FACE_MIN_RELATIVE_SCORE = 0.9;
 
 function describeFailure(file: string, error: unknown): FileFailure {
   if (error instanceof PvError) return { file, code: error.code, message: error.message };
