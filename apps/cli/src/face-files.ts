@@ -53,7 +53,7 @@ export async function openFaceFileSource(options: FaceFileSourceOptions): Promis
   }
   const recognizer = await openRecognizer(options);
   return {
-    modelId: recognizer.embedder.model.id,
+    modelId: recognizer.encoder.info.model.id,
     async embedFiles(files, onResult, signal) {
       for (const file of files) {
         if (signal.aborted) return;

@@ -1,4 +1,4 @@
-import type { FaceEmbedding, FacePolicy, FileFailure } from '@pv/core';
+import type { EncodedFace, FacePolicy, FileFailure } from '@pv/core';
 import type { ImageLoaderOptions } from './image-loader.js';
 import type { Landmarks68Options } from './landmarks68.js';
 import type { OnnxEmbedderOptions } from './onnx-embedder.js';
@@ -24,7 +24,7 @@ export interface PoolWorkerSettings {
 
 /** The outcome for one file. */
 export type FileEmbeddings =
-  | { readonly file: string; readonly ok: true; readonly faces: FaceEmbedding[] }
+  | { readonly file: string; readonly ok: true; readonly faces: EncodedFace[] }
   | { readonly file: string; readonly ok: false; readonly failure: FileFailure };
 
 /** Main thread → worker. */

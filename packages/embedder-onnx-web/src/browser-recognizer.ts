@@ -3,7 +3,7 @@ import {
   isPvError,
   isRgbImage,
   MemoryStore,
-  type FaceEmbedding,
+  type EncodedFace,
   type FacePolicy,
   type ImageInput,
   type Metric,
@@ -42,7 +42,7 @@ export class BrowserFaceRecognizer extends FaceRecognizer {
    * of an image URL, bytes or {@link RgbImage}, with their embeddings, by `policy` (default: every face).
    * An image without faces gives an empty array. Nothing is stored.
    */
-  async embedFacesInImage(input: BrowserImageSource | ImageInput, policy: FacePolicy = 'all'): Promise<FaceEmbedding[]> {
+  async embedFacesInImage(input: BrowserImageSource | ImageInput, policy: FacePolicy = 'all'): Promise<EncodedFace[]> {
     const image = typeof input === 'string' || input instanceof Uint8Array || isRgbImage(input) ? input : toRgbImage(input);
     try {
       return await this.embedFaces(image, policy);

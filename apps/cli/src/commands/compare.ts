@@ -21,8 +21,8 @@ export function registerCompare(program: Command, run: CommandRunner): void {
 async function compare(a: string, b: string, options: PipelineOptions, output: Output): Promise<ExitStatus> {
   const recognizer = await openRecognizer(options);
   try {
-    const result = await recognizer.verify(a, b);
-    output.result({ same: result.match, distance: result.distance, threshold: result.threshold, metric: recognizer.metric.id, model: recognizer.embedder.model.id });
+    const result = await recognizer.compare(a, b);
+    output.result({ same: result.match, distance: result.distance, threshold: result.threshold, metric: recognizer.metric.id, model: recognizer.encoder.info.model.id });
     const { colour } = output;
     output.line(`${result.match ? colour.green('same person') : colour.red('different people')}`);
     output.line(`distance:  ${formatDistance(result.distance)} (threshold ${formatDistance(result.threshold)}, ${recognizer.metric.id})`);

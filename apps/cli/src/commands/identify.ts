@@ -43,7 +43,7 @@ async function identify(image: string, options: IdentifyOptions, output: Output)
       image,
       threshold: recognizer.threshold,
       metric: recognizer.metric.id,
-      model: recognizer.embedder.model.id,
+      model: recognizer.encoder.info.model.id,
       faces: faces.map((f) => ({ box: f.detection.box, score: f.detection.score, prediction: f.prediction, candidates: f.candidates })),
     });
     const { colour } = output;

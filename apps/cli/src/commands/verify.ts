@@ -38,7 +38,7 @@ async function verify(image: string, options: VerifyOptions, output: Output): Pr
     throw error;
   });
   try {
-    const result = await recognizer.compare(image, options.label);
+    const result = await recognizer.verify(image, options.label);
     output.result({
       match: result.match,
       label: options.label,
@@ -47,7 +47,7 @@ async function verify(image: string, options: VerifyOptions, output: Output): Pr
       nearestDistance: result.nearestDistance,
       threshold: result.threshold,
       metric: recognizer.metric.id,
-      model: recognizer.embedder.model.id,
+      model: recognizer.encoder.info.model.id,
       box: result.detection?.box ?? null,
     });
     const { colour } = output;

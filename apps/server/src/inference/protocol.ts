@@ -1,4 +1,4 @@
-import type { FaceEmbedding, PvErrorCode } from '@pv/core';
+import type { EncodedFace, PvErrorCode } from '@pv/core';
 import type { PoolDetectorOptions, PoolEmbedderOptions } from '@pv/embedder-onnx-node';
 
 /** What every inference worker starts with: plain data only (it crosses a thread boundary). */
@@ -27,7 +27,7 @@ export interface ImageFaces {
   readonly width: number;
   readonly height: number;
   /** Most confident first; empty when the photo shows no face. */
-  readonly faces: FaceEmbedding[];
+  readonly faces: EncodedFace[];
 }
 
 /** A failure the worker knew how to describe (a `PvError` thrown there). */

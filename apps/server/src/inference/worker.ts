@@ -1,6 +1,6 @@
 // The body of one inference worker thread (run by piscina): its own detector and embedder sessions.
 import { workerData } from 'node:worker_threads';
-import { FaceRecognizer, PvError, isPvError, type FaceEmbedding } from '@pv/core';
+import { FaceRecognizer, PvError, isPvError, type EncodedFace, type LocalFaceEncoder } from '@pv/core';
 import { createImageLoader, loadDefaultModels } from '@pv/embedder-onnx-node';
 import { cosine } from '@pv/metric-cosine';
 import { alignFace } from '@pv/vision';
@@ -32,8 +32,8 @@ export default async function runInferenceTask(task: InferenceTask): Promise<Inf
   }
   try {
     const faceRecognizer = await ready;
-    const image = await faceRecognizer.loadImage(task.bytes);
-    let faces: FaceEmbedding[] = [];
+    const image = await (faceRecognizer.encoder as LocalFaceEncoder).loadImage(task.bytes);
+    let faces: EncodedFace[] = [];
     try {
       faces = await faceRecognizer.embedFaces(image, task.faces);
     } catch (error) {
