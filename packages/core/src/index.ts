@@ -6,6 +6,7 @@ export * from './metric.js';
 export * from './metric-arguments.js';
 export * from './store.js';
 export * from './store-binding.js';
+export * from './store-driver.js';
 export * from './memory-store.js';
 export * from './copy-store.js';
 export * from './top-k.js';
