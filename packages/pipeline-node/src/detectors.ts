@@ -21,8 +21,8 @@ export type DetectorFactory = (context: DetectorOpenContext) => Promise<FaceDete
 export interface DetectorKind {
   /** Catalog ids of its models, fetched and verified once in the main thread before any worker starts. */
   readonly models: readonly string[];
-  /** What to tell the user when those models are not in the catalog (e.g. how to import them). */
-  readonly missingHint: string;
+  /** What to tell the user when some of those models are not in the catalog (e.g. how to import them). */
+  readonly missingMessage: (missing: readonly string[]) => string;
   readonly open: DetectorFactory;
 }
 
@@ -33,12 +33,14 @@ export interface DetectorKind {
 export const DETECTORS: Readonly<Record<string, DetectorKind>> = {
   rfb320: {
     models: ['rfb320', 'landmarks68'],
-    missingHint: 'they are built in; is the catalog complete?',
+    missingMessage: (missing) => `The RFB-320 detector's models are missing from the catalog: ${missing.join(', ')}`,
     open: (context) => Rfb320Detector.create({ ...context.session, models: context.models }),
   },
   mtcnn: {
     models: ['mtcnn-pnet', 'mtcnn-rnet', 'mtcnn-onet'],
-    missingHint: "import facenet-pytorch's pnet.pt, rnet.pt and onet.pt first (`pv models import mtcnn DIR`, or importMtcnn() of @pv/mtcnn)",
+    missingMessage: (missing) =>
+      `MTCNN is not imported (missing ${missing.join(', ')}): import facenet-pytorch's pnet.pt, rnet.pt and onet.pt ` +
+      'with `pv models import mtcnn --dir DIR` or importMtcnn() of @pv/mtcnn',
     // Loaded only when asked for: MTCNN brings its own importer and networks.
     open: async (context) => (await import('@pv/mtcnn')).MtcnnDetector.create({ ...context.session, models: context.models }),
   },
@@ -55,9 +57,10 @@ export function detectorModels(spec: DetectorSpec): readonly string[] {
   return builtInDetector(spec).models;
 }
 
-/** What to tell the user when a detector's models are missing. */
-export function detectorMissingHint(spec: DetectorSpec): string {
-  return typeof spec === 'string' ? builtInDetector(spec).missingHint : `see the documentation of ${spec.module}`;
+/** What to tell the user when some of a detector's models are missing. */
+export function detectorMissingMessage(spec: DetectorSpec, missing: readonly string[]): string {
+  if (typeof spec === 'string') return builtInDetector(spec).missingMessage(missing);
+  return `The detector plugin ${spec.module} needs models that are not imported: ${missing.join(', ')}`;
 }
 
 function builtInDetector(id: string): DetectorKind {

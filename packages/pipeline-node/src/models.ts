@@ -2,7 +2,7 @@ import { InvalidArgumentError, NotFoundError } from '@pv/core';
 import { dlibResnetConverters } from '@pv/dlib-resnet';
 import { fetchModels, loadLocalModels } from '@pv/model-fetch';
 import { defaultCatalog, type ModelConverter, type ModelEntry } from '@pv/models';
-import { detectorLabel, detectorMissingHint, detectorModels } from './detectors.js';
+import { detectorLabel, detectorMissingMessage, detectorModels } from './detectors.js';
 import type { FaceEncoderSpec } from './spec.js';
 
 /**
@@ -34,7 +34,7 @@ export async function prepareModels(spec: FaceEncoderSpec): Promise<ModelEntry[]
   const detectorIds = detectorModels(detector);
   const missing = detectorIds.filter((id) => !defaultCatalog.has(id));
   if (missing.length > 0) {
-    throw new NotFoundError(`Detector "${detectorLabel(detector)}" needs ${missing.join(', ')}, which are not imported: ${detectorMissingHint(detector)}`, {
+    throw new NotFoundError(detectorMissingMessage(detector, missing), {
       detector: detectorLabel(detector),
       missing,
     });

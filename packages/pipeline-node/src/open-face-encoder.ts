@@ -1,4 +1,4 @@
-import { InvalidArgumentError, type FaceEncoder } from '@pv/core';
+import { InvalidArgumentError, type FaceEncoder, type LocalFaceEncoder } from '@pv/core';
 import { openLocalParts } from './local.js';
 import { prepareModels } from './models.js';
 import { WorkerPoolFaceEncoder } from './pool/worker-pool.js';
@@ -21,11 +21,35 @@ import type { FaceEncoderSpec } from './spec.js';
  * ```
  */
 export async function openFaceEncoder(spec: FaceEncoderSpec = {}): Promise<FaceEncoder> {
+  const threads = threadCount(spec);
+  if (threads === 1) return openLocalFaceEncoder(spec);
+  return openFaceEncoderPool(spec);
+}
+
+/**
+ * {@link openFaceEncoder} always on worker threads, `spec.threads` of them (default 1): for a caller whose
+ * own thread must stay free, such as a server's event loop, even with a single worker.
+ */
+export async function openFaceEncoderPool(spec: FaceEncoderSpec = {}): Promise<WorkerPoolFaceEncoder> {
+  const threads = threadCount(spec);
+  const entries = await prepareModels(spec);
+  return WorkerPoolFaceEncoder.start({ spec, entries }, threads);
+}
+
+/**
+ * {@link openFaceEncoder} in this thread, typed as the `LocalFaceEncoder` it is: its `detector` and
+ * `embedder` can be handed on (e.g. to a `FaceRecognizer`). `spec.threads` is not looked at.
+ */
+export async function openLocalFaceEncoder(spec: FaceEncoderSpec = {}): Promise<LocalFaceEncoder> {
+  await prepareModels(spec);
+  return openLocalParts(spec);
+}
+
+/** `spec.threads` (default 1), checked: `E_INVALID_ARGUMENT` unless a positive integer. */
+function threadCount(spec: FaceEncoderSpec): number {
   const threads = spec.threads ?? 1;
   if (!Number.isInteger(threads) || threads < 1) {
     throw new InvalidArgumentError(`threads must be a positive integer, got ${threads}`, { threads });
   }
-  const entries = await prepareModels(spec);
-  if (threads === 1) return openLocalParts(spec);
-  return WorkerPoolFaceEncoder.start({ spec, entries }, threads);
+  return threads;
 }
