@@ -5,7 +5,7 @@ import { MultipleFacesError, NoFaceError, PvError, StoreWriteError, isPvError } 
 describe('error data', () => {
   it('rebuilds the thrown class from its code after a round trip through plain data', () => {
     const thrown = new MultipleFacesError(3, { file: 'a.jpg' });
-    const data = structuredClone(errorToData(thrown));
+    const data = JSON.parse(JSON.stringify(errorToData(thrown))) as ReturnType<typeof errorToData>;
     const rebuilt = errorFromData(data);
     expect(rebuilt).toBeInstanceOf(MultipleFacesError);
     expect(rebuilt).toBeInstanceOf(PvError);
