@@ -5,7 +5,6 @@ import { l2 } from '@pv/metric-l2';
 import { loadLocalModels } from '@pv/model-fetch';
 import { getEmbedderModel } from '@pv/models';
 import { openLocalFaceEncoder } from '@pv/pipeline-node';
-import { alignFace } from '@pv/vision';
 import type { EmbedderOptions, MetricId, PipelineOptions } from './cli-options.js';
 
 /** The metric object for a `--metric` value. */
@@ -41,12 +40,10 @@ export async function openRecognizer(
   extra: { readonly store?: Store; readonly facePolicy?: FacePolicy } = {},
 ): Promise<FaceRecognizer> {
   const { threshold, metric } = await preparePipeline(options);
-  const { detector, embedder } = await openLocalFaceEncoder({ detector: options.detector, model: options.model });
+  const encoder = await openLocalFaceEncoder({ detector: options.detector, model: options.model });
   try {
     return new FaceRecognizer({
-      detector,
-      embedder,
-      align: alignFace,
+      encoder,
       images: createImageLoader(),
       metric,
       threshold,
@@ -54,7 +51,7 @@ export async function openRecognizer(
       ...(extra.facePolicy ? { facePolicy: extra.facePolicy } : {}),
     });
   } catch (error) {
-    await Promise.all([detector.close(), embedder.close()]);
+    await encoder.close();
     throw error;
   }
 }
