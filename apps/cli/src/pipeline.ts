@@ -1,10 +1,10 @@
 import { FaceRecognizer, InvalidArgumentError, type FacePolicy, type Metric, type Store } from '@pv/core';
-import { createFaceRecognizer, createImageLoader, OnnxEmbedder } from '@pv/embedder-onnx-node';
+import { createImageLoader } from '@pv/embedder-onnx-node';
 import { cosine } from '@pv/metric-cosine';
 import { l2 } from '@pv/metric-l2';
 import { loadLocalModels } from '@pv/model-fetch';
 import { getEmbedderModel } from '@pv/models';
-import { alignFace } from '@pv/vision';
+import { openLocalFaceEncoder } from '@pv/pipeline-node';
 import type { EmbedderOptions, MetricId, PipelineOptions } from './cli-options.js';
 
 /** The metric object for a `--metric` value. */
@@ -31,27 +31,27 @@ export async function preparePipeline(options: EmbedderOptions): Promise<{ reado
   return { threshold, metric };
 }
 
-/** Opens the detector, embedder and image loader the options name, around `store` when given. Close it when done. */
+/**
+ * Opens the detector, embedder and image loader the options name (any detector of `openFaceEncoder`'s
+ * table, any catalog or imported model, `dlib-resnet` included), around `store` when given. Close it when done.
+ */
 export async function openRecognizer(
   options: PipelineOptions,
   extra: { readonly store?: Store; readonly facePolicy?: FacePolicy } = {},
 ): Promise<FaceRecognizer> {
   const { threshold, metric } = await preparePipeline(options);
-  const parts = {
-    metric,
-    threshold,
-    ...(extra.store ? { store: extra.store } : {}),
-    ...(extra.facePolicy ? { facePolicy: extra.facePolicy } : {}),
-  };
-  if (options.detector === 'rfb320') return createFaceRecognizer({ embedder: { model: options.model }, ...parts });
-  // MTCNN lives in its own package, loaded only when asked for.
-  const { MtcnnDetector } = await import('@pv/mtcnn');
-  const detector = await MtcnnDetector.create();
+  const encoder = await openLocalFaceEncoder({ detector: options.detector, model: options.model });
   try {
-    const embedder = await OnnxEmbedder.create({ model: options.model });
-    return new FaceRecognizer({ detector, embedder, align: alignFace, images: createImageLoader(), ...parts });
+    return new FaceRecognizer({
+      encoder,
+      images: createImageLoader(),
+      metric,
+      threshold,
+      ...(extra.store ? { store: extra.store } : {}),
+      ...(extra.facePolicy ? { facePolicy: extra.facePolicy } : {}),
+    });
   } catch (error) {
-    await detector.close();
+    await encoder.close();
     throw error;
   }
 }

@@ -15,6 +15,8 @@ export interface ServerConfig {
   readonly store: string;
   /** Embedder model id from `@pv/models` (default `mobilefacenet`). Env `PV_MODEL`. */
   readonly model: string;
+  /** Face detector id of `@pv/pipeline-node` (`rfb320` by default, `mtcnn` once imported). Env `PV_DETECTOR`. */
+  readonly detector: string;
   /** Distance used for decisions (default `cosine`). Env `PV_METRIC`. */
   readonly metric: 'cosine' | 'l2';
   /** Decision threshold in metric units; default: the model's calibrated one. Env `PV_THRESHOLD`. */
@@ -64,6 +66,7 @@ export function defaultServerConfig(cores: number = availableParallelism()): Ser
     port: 8080,
     store: 'file:pv-server.pv',
     model: 'mobilefacenet',
+    detector: 'rfb320',
     metric: 'cosine',
     threshold: undefined,
     apiKeys: [],
@@ -144,6 +147,7 @@ const ENV_SETTINGS: readonly (readonly [string, keyof ServerConfig, Parser])[] =
   ['PV_PORT', 'port', asNumber],
   ['PV_STORE', 'store', asString],
   ['PV_MODEL', 'model', asString],
+  ['PV_DETECTOR', 'detector', asString],
   ['PV_METRIC', 'metric', asString],
   ['PV_THRESHOLD', 'threshold', asNumber],
   ['PV_API_KEYS', 'apiKeys', asList],

@@ -78,6 +78,7 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
       workers: config.workers,
       maxQueue: config.maxQueue,
       retryAfterSeconds: config.retryAfterSeconds,
+      detector: config.detector,
       model: model.id,
       limitInputPixels: config.maxPixels,
       cacheDir: config.modelsDir,

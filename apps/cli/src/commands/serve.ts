@@ -4,10 +4,10 @@ import {
   parsePort,
   parsePositiveInteger,
   withExamples,
-  withEmbedder,
+  withPipeline,
   withJson,
   withStore,
-  type EmbedderOptions,
+  type PipelineOptions,
   type StoreOptions,
 } from '../cli-options.js';
 import { catchInterrupt } from '../interrupt.js';
@@ -15,7 +15,7 @@ import { ExitCode, type ExitStatus, type Output } from '../output.js';
 import { preparePipeline } from '../pipeline.js';
 
 /** Options of `pv serve`. */
-export interface ServeOptions extends EmbedderOptions, StoreOptions {
+export interface ServeOptions extends PipelineOptions, StoreOptions {
   readonly host?: string;
   readonly port?: number;
   readonly jobs?: number;
@@ -34,7 +34,7 @@ export function registerServe(program: Command, run: CommandRunner): void {
     .option('--host <host>', 'interface to listen on (default 127.0.0.1; 0.0.0.0 exposes it)')
     .addOption(new Option('--port <port>', 'TCP port (default 8080; 0 picks a free one)').argParser(parsePort))
     .addOption(new Option('--jobs <n>', 'inference worker threads (default 2)').argParser(parsePositiveInteger));
-  withEmbedder(command);
+  withPipeline(command);
   withStore(command);
   withJson(command);
   withExamples(command, 'pv serve --port 8080 --store sqlite:faces.db', 'PV_API_KEYS=secret pv serve --host 0.0.0.0');
@@ -49,6 +49,7 @@ async function serve(options: ServeOptions, output: Output): Promise<ExitStatus>
     ...(await loadServerConfig(process.env)),
     store: options.store,
     model: options.model,
+    detector: options.detector,
     metric: options.metric,
     threshold,
     ...(options.host !== undefined ? { host: options.host } : {}),

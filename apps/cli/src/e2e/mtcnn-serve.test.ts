@@ -3,6 +3,7 @@
 import { mkdir, rm, symlink } from 'node:fs/promises';
 import path from 'node:path';
 import { modelsCacheDir } from '@pv/model-fetch';
+import { FileStore } from '@pv/store-file';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { assertBuilt, celebaPhotos, E2E_TIMEOUT_MS, finished, linkPhotos, runPv, sharedData, startPv, tempDir } from './pv-process.fixture.js';
 
@@ -57,10 +58,28 @@ describe('--detector mtcnn', { timeout: E2E_TIMEOUT_MS }, () => {
     expect(JSON.parse(compared.stdout)).toMatchObject({ same: true });
   });
 
-  it('--jobs above 1 is refused with mtcnn (the worker pool runs rfb320)', async () => {
-    const run = await runPv(['cluster', 'people', '--detector', 'mtcnn', '--jobs', '2'], work, env);
-    expect(run.code).toBe(2);
-    expect(run.stderr).toContain('--jobs 2 runs the rfb320 detector only');
+  it('--jobs 2 enrolls with mtcnn to the same embeddings as --jobs 1', async () => {
+    const one = await runPv(['enroll', 'people', '--detector', 'mtcnn', '--store', 'file:mtcnn-one.pv', '--json'], work, env);
+    expect(one.code, one.stderr).toBe(0);
+    const two = await runPv(['enroll', 'people', '--detector', 'mtcnn', '--jobs', '2', '--store', 'file:mtcnn-two.pv', '--json'], work, env);
+    expect(two.code, two.stderr).toBe(0);
+    const embeddings = async (file: string): Promise<Map<string, Float32Array>> => {
+      const store = await FileStore.open(path.join(work, file));
+      const byFile = new Map<string, Float32Array>();
+      try {
+        for await (const record of store.records()) byFile.set(record.source?.file ?? record.id, record.vector);
+      } finally {
+        await store.close();
+      }
+      return byFile;
+    };
+    const [single, pooled] = [await embeddings('mtcnn-one.pv'), await embeddings('mtcnn-two.pv')];
+    expect(single.size).toBe(2);
+    expect([...pooled.keys()].sort()).toEqual([...single.keys()].sort());
+    for (const [file, embedding] of single) {
+      const other = pooled.get(file) as Float32Array;
+      expect(Math.max(...embedding.map((x, i) => Math.abs(x - (other[i] as number)))), file).toBeLessThan(1e-5);
+    }
   });
 });
 

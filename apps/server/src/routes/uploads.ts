@@ -3,7 +3,7 @@ import { NoFaceError, type EncodedFace } from '@pv/core';
 import { ApiError } from '../api-error.js';
 import type { ServerContext } from '../context.js';
 import { checkImageHeader } from '../image-check.js';
-import type { FaceChoice, ImageFaces } from '../inference/protocol.js';
+import type { FaceChoice, ImageFaces } from '../inference/pool.js';
 
 /**
  * The bytes of an uploaded image field (already buffered within the size limit by the multipart plugin),
