@@ -1,7 +1,6 @@
 import type { EncodedFace, FacePolicy, FileFailure } from '@pv/core';
-import { openFaceEncoder } from '@pv/pipeline-node';
-import type { PipelineOptions } from './cli-options.js';
-import { preparePipeline } from './pipeline.js';
+import type { ResolvedSettings } from '@pv/settings';
+import { openEncoder } from './pipeline.js';
 
 export { failureOf } from '@pv/core';
 
@@ -27,17 +26,16 @@ export interface FaceFileSource {
 }
 
 /** Options of {@link openFaceFileSource}. */
-export interface FaceFileSourceOptions extends PipelineOptions {
+export interface FaceFileSourceOptions {
   /** 1: in this thread; more: a worker pool with that many threads (any detector and model). */
   readonly jobs: number;
   /** Which faces of each photo are embedded. */
   readonly facePolicy: FacePolicy;
 }
 
-/** Opens the models (in this thread, or in `jobs` worker threads) through `openFaceEncoder`. */
-export async function openFaceFileSource(options: FaceFileSourceOptions): Promise<FaceFileSource> {
-  await preparePipeline(options);
-  const encoder = await openFaceEncoder({ detector: options.detector, model: options.model, threads: options.jobs, facePolicy: options.facePolicy });
+/** Opens the settings' encoder (in this thread, or in `jobs` worker threads) as a per-file callback source. */
+export async function openFaceFileSource(settings: ResolvedSettings, options: FaceFileSourceOptions): Promise<FaceFileSource> {
+  const encoder = await openEncoder(settings, options);
   return {
     modelId: encoder.info.model.id,
     async embedFiles(files, onResult, signal) {

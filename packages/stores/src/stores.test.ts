@@ -46,6 +46,13 @@ describe('openStore', () => {
     expect(isPvError(error, 'E_MODEL_MISMATCH')).toBe(true);
   });
 
+  it('refuses empty paths and endings nobody claims', async () => {
+    for (const uri of ['file:', 'sqlite:', 'hnsw:', path.join(dir, 'faces.txt')]) {
+      const error = await openStore(uri).catch((e: unknown) => e);
+      expect(isPvError(error, 'E_INVALID_ARGUMENT')).toBe(true);
+    }
+  });
+
   it('refuses unknown kinds with the list of known ones, and an HNSW store of an unknown metric', async () => {
     const error = await openStore('redis://localhost').catch((e: unknown) => e);
     expect(isPvError(error, 'E_INVALID_ARGUMENT')).toBe(true);
