@@ -1,3 +1,3 @@
 export { FileStore, type FileStoreOptions } from './file-store.js';
 export { STORE_FORMAT_VERSION } from './format.js';
-export { lockFileOf } from './writer-lock.js';
+export { lockFileOf, unlockStore, type LockHolder, type UnlockResult } from './writer-lock.js';
