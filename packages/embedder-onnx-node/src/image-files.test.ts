@@ -64,7 +64,6 @@ describe('scanImageFiles with hostile folders', () => {
 
   beforeAll(() => {
     dir = mkdtempSync(path.join(tmpdir(), 'pv-image-scan-'));
-    chmodSync(dir, 0o755);
     mkdirSync(path.join(dir, 'alice'));
     mkdirSync(path.join(dir, 'locked'));
     writeFileSync(path.join(dir, 'alice', '1.jpg'), 'x');
@@ -87,13 +86,16 @@ describe('scanImageFiles with hostile folders', () => {
     rmSync(dir, { recursive: true, force: true });
   });
 
-  /** The scan as a user without root's rights (root reads any folder), so that `locked` is unreadable. */
+  /**
+   * The scan in a process without root's capabilities (root reads any folder), so that `locked` is
+   * unreadable: as root, through util-linux's `setpriv` with every capability dropped (still uid 0, so the
+   * checkout stays readable wherever it is).
+   */
   function scanWithoutRoot(): ImageFileScan {
-    const child = spawnSync(process.execPath, ['--conditions=pv-source', '--import', 'tsx', path.join(here, 'scan-child.fixture.ts'), dir], {
-      cwd: here,
-      encoding: 'utf8',
-      ...(process.getuid?.() === 0 ? { uid: 65534, gid: 65534, env: { ...process.env, HOME: tmpdir() } } : {}),
-    });
+    const node = [process.execPath, '--conditions=pv-source', '--import', 'tsx', path.join(here, 'scan-child.fixture.ts'), dir];
+    const asRoot = process.getuid?.() === 0;
+    const [command, ...args] = asRoot ? ['setpriv', '--inh-caps=-all', '--bounding-set=-all', ...node] : node;
+    const child = spawnSync(command as string, args, { cwd: here, encoding: 'utf8' });
     expect(child.status, child.stderr).toBe(0);
     return JSON.parse(child.stdout) as ImageFileScan;
   }
