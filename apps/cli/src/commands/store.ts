@@ -1,4 +1,5 @@
-import { copyStore, isPvError } from '@pv/core';
+import path from 'node:path';
+import { InvalidArgumentError, copyStore, isPvError } from '@pv/core';
 import { Option, type Command } from 'commander';
 import type { CommandRunner } from '../cli.js';
 import { METRIC_IDS, withExamples, withJson, withStore, type MetricId, type OutputOptions, type StoreOptions } from '../cli-options.js';
@@ -6,16 +7,21 @@ import { plural } from '../display.js';
 import { catchInterrupt } from '../interrupt.js';
 import { ExitCode, type ExitStatus, type Output } from '../output.js';
 import { createProgress } from '../progress.js';
-import { openStore } from '../store-uri.js';
+import { openStore, parseStoreUri } from '../store-uri.js';
 
 /** Options of `pv store export` and `pv store import`. */
 export interface CopyOptions extends StoreOptions, OutputOptions {
   readonly metric: MetricId;
+  /** `export` only: copy the intact records of a damaged SQLite or HNSW store. */
+  readonly salvage?: boolean;
 }
 
 /** Registers `pv store` and its subcommands. */
 export function registerStore(program: Command, run: CommandRunner): void {
-  const group = program.command('store').summary('store stats, export and import').description('Inspect a store, or move records between stores (file → sqlite → hnsw → postgres).');
+  const group = program
+    .command('store')
+    .summary('store stats, check, export, import and unlock')
+    .description('Inspect or check a store, move records between stores (file → sqlite → hnsw → postgres), salvage a damaged one, remove a stale lock.');
   withExamples(group, 'pv store stats --store sqlite:faces.db', 'pv store export hnsw:faces-index --store file:pv-store.pv');
 
   const stats = group.command('stats').description('What a store holds: model, dimension, faces per person.');
@@ -30,11 +36,37 @@ export function registerStore(program: Command, run: CommandRunner): void {
     .command('export')
     .description('Copy every record of --store into another store, keeping ids, labels, creation times and sources.')
     .argument('<target>', 'the store URI to copy into (created when missing)')
-    .addOption(metricOption());
+    .addOption(metricOption())
+    .option('--salvage', 'copy only the intact records of a damaged sqlite: or hnsw: store, listing the others (the damaged store is not written)');
   withStore(exportCommand, 'the store to copy from');
   withJson(exportCommand);
-  withExamples(exportCommand, 'pv store export sqlite:faces.db', 'pv store export postgres://pv:secret@localhost/pv?table=faces --store sqlite:faces.db');
-  exportCommand.action((target: string, options: CopyOptions) => run(options, (output) => copyBetween(options.store, target, options, output)));
+  withExamples(
+    exportCommand,
+    'pv store export sqlite:faces.db',
+    'pv store export postgres://pv:secret@localhost/pv?table=faces --store sqlite:faces.db',
+    'pv store export sqlite:recovered.db --store sqlite:damaged.db --salvage',
+  );
+  exportCommand.action((target: string, options: CopyOptions) =>
+    run(options, (output) => (options.salvage ? salvage(options.store, target, options, output) : copyBetween(options.store, target, options, output))),
+  );
+
+  const check = group
+    .command('check')
+    .description('Check a store completely without writing to it: every page and index (SQLite integrity_check) and every record against its checksum. Exit 1 when damaged.');
+  withStore(check, 'the store to check');
+  withJson(check);
+  withExamples(check, 'pv store check --store sqlite:faces.db', 'pv store check --store hnsw:faces-index');
+  check.action((options: StoreOptions & OutputOptions) => run(options, (output) => checkCommand(options, output)));
+
+  const unlock = group
+    .command('unlock')
+    .description(
+      "Remove the writer lock a file: store's writer left behind (a crash on another host, unreadable contents). Refused while a live process on this host holds it. SQLite and HNSW stores need no unlocking: their locks end with the process.",
+    );
+  withStore(unlock, 'the store to unlock');
+  withJson(unlock);
+  withExamples(unlock, 'pv store unlock --store file:pv-store.pv');
+  unlock.action((options: StoreOptions & OutputOptions) => run(options, (output) => unlockCommand(options, output)));
 
   const importCommand = group
     .command('import')
@@ -97,4 +129,70 @@ async function copyBetween(fromUri: string, toUri: string, options: CopyOptions,
   } finally {
     await from.close();
   }
+}
+
+/** The SQLite database file behind an `sqlite:` or `hnsw:` store URI. */
+async function databaseFileOf(uri: string, command: string): Promise<string> {
+  const location = parseStoreUri(uri);
+  if (location.kind === 'sqlite') return location.path;
+  if (location.kind === 'hnsw') {
+    const { HNSW_DATABASE_FILE } = await import('../store-uri-hnsw.js');
+    return path.join(location.path, HNSW_DATABASE_FILE);
+  }
+  throw new InvalidArgumentError(`pv store ${command} works on sqlite: and hnsw: stores, not ${location.kind}:`, { store: uri });
+}
+
+async function checkCommand(options: StoreOptions & OutputOptions, output: Output): Promise<ExitStatus> {
+  const { checkStore } = await import('@pv/store-sqlite');
+  const report = checkStore(await databaseFileOf(options.store, 'check'));
+  output.result({ store: options.store, ...report });
+  if (report.ok) {
+    output.line(`${options.store}: ${plural(report.records, 'record')}, no damage found.`);
+    return ExitCode.ok;
+  }
+  output.line(output.colour.red(`${options.store} is damaged: ${plural(report.problems.length, 'problem')} in its pages or indexes, ${plural(report.damaged.length, 'damaged record')}; ${plural(report.records, 'record')} intact.`));
+  for (const problem of report.problems.slice(0, 20)) output.line(`  ${problem}`);
+  for (const d of report.damaged.slice(0, 20)) output.line(`  record ${d.id ?? '?'} (seq ${d.seq}): ${d.reason}`);
+  output.line(`Writes to it are refused. Copy its intact records out with: pv store export <new store> --store ${options.store} --salvage`);
+  return ExitCode.negative;
+}
+
+async function salvage(fromUri: string, toUri: string, options: CopyOptions, output: Output): Promise<ExitStatus> {
+  const { salvageStore } = await import('@pv/store-sqlite');
+  const file = await databaseFileOf(fromUri, 'export --salvage');
+  const to = await openStore(toUri, { metric: options.metric });
+  const interruption = catchInterrupt((text) => output.line(output.colour.yellow(text)));
+  try {
+    const report = await salvageStore(file, to, { signal: interruption.signal });
+    output.result({ from: fromUri, to: toUri, copied: report.copied, damaged: report.damaged, interrupted: false });
+    output.line(`Salvaged ${plural(report.copied, 'record')} from ${fromUri} into ${toUri}; ${plural(report.damaged.length, 'damaged record')} left behind.`);
+    for (const d of report.damaged.slice(0, 20)) output.line(`  record ${d.id ?? '?'} (seq ${d.seq}): ${d.reason}`);
+    return report.damaged.length > 0 ? ExitCode.negative : ExitCode.ok;
+  } catch (error) {
+    if (!(isPvError(error, 'E_ABORTED') && interruption.signal.aborted)) throw error;
+    output.result({ from: fromUri, to: toUri, interrupted: true });
+    output.line(output.colour.yellow('Interrupted: the records copied so far are kept (whole batches).'));
+    return ExitCode.interrupted;
+  } finally {
+    interruption.dispose();
+    await to.close();
+  }
+}
+
+async function unlockCommand(options: StoreOptions & OutputOptions, output: Output): Promise<ExitStatus> {
+  const location = parseStoreUri(options.store);
+  if (location.kind !== 'file') {
+    output.result({ store: options.store, removed: false, reason: 'no-lock-file' });
+    output.line(`${options.store} has no lock file to remove: its locks are released when the process holding them ends.`);
+    return ExitCode.ok;
+  }
+  const { unlockStore } = await import('@pv/store-file');
+  const result = await unlockStore(location.path);
+  output.result({ store: options.store, ...result });
+  if (!result.removed) output.line(`${options.store} is not locked.`);
+  else {
+    const holder = result.holder ? `process ${result.holder.pid} on ${result.holder.hostname}` : 'an unreadable lock';
+    output.line(`Removed ${result.lockFile} (${holder}; ${result.reason.replace('-', ' ')}).`);
+  }
+  return ExitCode.ok;
 }
