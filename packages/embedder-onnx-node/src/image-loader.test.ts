@@ -1,3 +1,5 @@
+import { execFileSync } from 'node:child_process';
+import { statSync, symlinkSync } from 'node:fs';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -163,5 +165,29 @@ describe('createImageLoader', () => {
     const missing = await failureOf(loader.load(file('missing.jpg')));
     expect(missing.code).toBe('E_NOT_FOUND');
     expect(missing.message).toContain(file('missing.jpg'));
+  });
+
+  it('refuses a FIFO and a link to /dev/zero at once, before reading, with E_BAD_IMAGE', async () => {
+    // Without the check, the FIFO (nobody writes to it) would hang and /dev/zero would be read without end.
+    execFileSync('mkfifo', [file('pipe.jpg')]);
+    symlinkSync('/dev/zero', file('zero.jpg'));
+    for (const name of ['pipe.jpg', 'zero.jpg']) {
+      const failure = await failureOf(loader.load(file(name)));
+      expect(failure.code).toBe('E_BAD_IMAGE');
+      expect(failure.details).toMatchObject({ file: file(name), reason: 'not-a-regular-file' });
+    }
+  });
+
+  it('refuses a file over maxFileBytes before reading it, and skips it in directory scans', async () => {
+    const { size } = statSync(file('photo.png'));
+    const capped = createImageLoader({ maxFileBytes: size - 1 });
+    const failure = await failureOf(capped.load(file('photo.png')));
+    expect(failure.code).toBe('E_BAD_IMAGE');
+    expect(failure.details).toMatchObject({ reason: 'too-large', bytes: size, maxBytes: size - 1 });
+    expect((await createImageLoader({ maxFileBytes: size }).load(file('photo.png'))).width).toBe(64);
+    expect((await capped.listImageFiles(dir)).map((e) => e.relativePath)).not.toContain('photo.png');
+    const { skipped } = await capped.scanImageFiles(dir);
+    expect(skipped.find((s) => s.relativePath === 'photo.png')?.reason).toBe('too-large');
+    expect(() => createImageLoader({ maxFileBytes: 0 })).toThrow(/maxFileBytes/);
   });
 });

@@ -8,3 +8,4 @@ export * from './onnx-embedder.js';
 export * from './image-files.js';
 export * from './image-loader.js';
 export * from './create-recognizer.js';
+export * from './image-read.js';

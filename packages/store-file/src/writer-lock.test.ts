@@ -86,7 +86,7 @@ describe('FileStore writer lock', () => {
 
   it('refuses a lock held by a live process, by another host, or that cannot be read', async () => {
     const locks = [
-      JSON.stringify({ pid: 1, hostname: os.hostname(), token: 't', acquiredAt: 0 }),
+      JSON.stringify({ pid: 1, hostname: os.hostname(), token: 't', acquiredAt: Date.now() }),
       JSON.stringify({ pid: await deadPid(), hostname: `not-${os.hostname()}`, token: 't', acquiredAt: 0 }),
       '',
       'garbage',

@@ -1,7 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { open, readFile, stat, unlink } from 'node:fs/promises';
+import { statSync } from 'node:fs';
 import os from 'node:os';
 import { NotFoundError, StoreLockedError } from '@pv/core';
+
+/** Lock files are owner-only, like the store (embeddings are biometric data). */
+const LOCK_FILE_MODE = 0o600;
 
 /** What a lock file says about its holder. */
 export interface LockHolder {
@@ -72,7 +76,7 @@ function processIsAlive(pid: number): boolean {
 async function tryCreateLockFile(lockFile: string, holder: LockHolder, storeFile: string): Promise<boolean> {
   let handle;
   try {
-    handle = await open(lockFile, 'wx', 0o644);
+    handle = await open(lockFile, 'wx', LOCK_FILE_MODE);
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     if (code === 'EEXIST') return false;
@@ -110,7 +114,67 @@ async function readLockHolder(lockFile: string): Promise<LockHolder | 'missing' 
 }
 
 function isStale(holder: LockHolder): boolean {
-  return holder.hostname === os.hostname() && holder.pid !== process.pid && !processIsAlive(holder.pid);
+  return holder.hostname === os.hostname() && holder.pid !== process.pid && (!processIsAlive(holder.pid) || pidWasRecycled(holder));
+}
+
+/**
+ * True when the process now running under the holder's pid started after the lock was taken (so it is
+ * another process that got a recycled pid). Linux only (the start time of `/proc/<pid>`); elsewhere false,
+ * so a live pid always counts as the holder.
+ */
+function pidWasRecycled(holder: LockHolder): boolean {
+  if (process.platform !== 'linux' || !Number.isFinite(holder.acquiredAt)) return false;
+  try {
+    // 2 s of slack: /proc times are in clock ticks and the lock is written just after the process starts.
+    return statSync(`/proc/${holder.pid}`).ctimeMs > holder.acquiredAt + 2000;
+  } catch {
+    return false;
+  }
+}
+
+/** What {@link unlockStore} did. */
+export interface UnlockResult {
+  /** The lock file of the store. */
+  readonly lockFile: string;
+  /** Whether a lock file was removed (false when there was none). */
+  readonly removed: boolean;
+  /** Who the lock file named, when it could be read. */
+  readonly holder?: LockHolder;
+  /** Why it could be removed: no lock, a dead or recycled local pid, another host, or unreadable contents. */
+  readonly reason: 'no-lock' | 'dead-process' | 'recycled-pid' | 'other-host' | 'unreadable';
+}
+
+/**
+ * Removes the writer lock of `storeFile` left behind by a writer that is gone: the manual recovery for a
+ * lock this library cannot take over by itself (one written on another host, whose processes it cannot
+ * see, or one whose contents cannot be read). Refuses with `E_STORE_LOCKED`, touching nothing, while the
+ * holder is a live process on this host (a pid reused by a process started after the lock was taken does
+ * not count). A lock naming another host is removed: make sure no writer runs there first.
+ *
+ * @example
+ * ```ts
+ * const { removed, holder } = await unlockStore('gallery.pv');
+ * ```
+ */
+export async function unlockStore(storeFile: string): Promise<UnlockResult> {
+  const lockFile = lockFileOf(storeFile);
+  const holder = await readLockHolder(lockFile);
+  if (holder === 'missing') return { lockFile, removed: false, reason: 'no-lock' };
+  let reason: UnlockResult['reason'];
+  if (holder === 'unreadable') reason = 'unreadable';
+  else if (holder.hostname !== os.hostname()) reason = 'other-host';
+  else if (holder.pid !== process.pid && !processIsAlive(holder.pid)) reason = 'dead-process';
+  else if (holder.pid !== process.pid && pidWasRecycled(holder)) reason = 'recycled-pid';
+  else {
+    throw new StoreLockedError(
+      `Store ${storeFile} is being written by live process ${holder.pid} on this host (lock file ${lockFile}); not unlocked. Stop that process instead.`,
+      { file: storeFile, lockFile, pid: holder.pid, hostname: holder.hostname },
+    );
+  }
+  await unlink(lockFile).catch((error: NodeJS.ErrnoException) => {
+    if (error.code !== 'ENOENT') throw error;
+  });
+  return { lockFile, removed: true, reason, ...(typeof holder === 'string' ? {} : { holder }) };
 }
 
 /** A takeover guard older than this was left by a process that died inside the (microseconds long) takeover. */
@@ -127,7 +191,7 @@ async function setAsideStaleLock(lockFile: string, stale: LockHolder): Promise<v
   const guard = `${lockFile}.takeover`;
   let handle;
   try {
-    handle = await open(guard, 'wx', 0o644);
+    handle = await open(guard, 'wx', LOCK_FILE_MODE);
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
     const age = await stat(guard).then((s) => Date.now() - s.mtimeMs, () => 0);

@@ -1,7 +1,10 @@
+import { existsSync } from 'node:fs';
+import path from 'node:path';
 import {
   InvalidArgumentError,
   MetricUnsupportedError,
   StoreClosedError,
+  StoreCorruptError,
   checkQuery,
   type EmbeddingRecord,
   type LabelCount,
@@ -22,6 +25,7 @@ import {
 import { GalleryIndex, type HnswParams, type HnswSpace } from './gallery-index.js';
 import { resolveSettings, type HnswSettings } from './hnsw-settings.js';
 import { indexFilePath, listIndexFiles, publishIndexFile, removeStaleIndexFiles, type IndexFile } from './index-files.js';
+import { fileSha256, recordChecksum, recordedChecksums, verifyIndexFile } from './index-integrity.js';
 
 /** Options of {@link HnswStore.open}. */
 export interface HnswStoreOptions extends RecordDatabaseOptions {
@@ -46,6 +50,14 @@ export interface HnswStoreOptions extends RecordDatabaseOptions {
   readonly saveEvery?: number;
   /** A label search over at most this many records scores them exactly instead of filtering the graph. Default 2000. */
   readonly exactLabelLimit?: number;
+  /**
+   * What to do when this store's index files all fail verification (checksum recorded in the database,
+   * header and element ranges): `rebuild` (default) the graph from the database, with a warning, or
+   * `refuse` to open with `E_STORE_CORRUPT`. A damaged file never reaches hnswlib's reader either way.
+   */
+  readonly damagedIndex?: 'rebuild' | 'refuse';
+  /** Receives warnings (an index file set aside and the graph rebuilt). Default: `process.emitWarning`. */
+  readonly onWarning?: (message: string) => void;
 }
 
 const EXACT_CHUNK_ROWS = 4096;
@@ -79,6 +91,8 @@ export class HnswStore implements Store {
   readonly #initialCapacity: number;
   readonly #saveEvery: number;
   readonly #exactLabelLimit: number;
+  readonly #damagedIndex: 'rebuild' | 'refuse';
+  readonly #warn: (message: string) => void;
   #index: GalleryIndex | null = null;
   #seenDataVersion = -1;
   #queue: Promise<unknown> = Promise.resolve();
@@ -91,6 +105,8 @@ export class HnswStore implements Store {
     this.#initialCapacity = options.initialCapacity ?? 1024;
     this.#saveEvery = options.saveEvery ?? 50_000;
     this.#exactLabelLimit = options.exactLabelLimit ?? 2000;
+    this.#damagedIndex = options.damagedIndex ?? 'rebuild';
+    this.#warn = options.onWarning ?? ((message) => process.emitWarning(message, { code: 'PV_HNSW_INDEX_REBUILT' }));
   }
 
   /** Opens the store in `file` (creating it when absent), reading or rebuilding its index. */
@@ -197,9 +213,10 @@ export class HnswStore implements Store {
         for (const seq of index.search(query, k, label)) {
           const record = this.#db.getBySeq(seq);
           const distance = record ? Math.fround(metric.distance(query, record.vector)) : Number.NaN;
-          // A record deleted by another connection since the graph caught up is skipped, as is a NaN
-          // distance (a query holding NaN), which exact stores skip too.
-          if (record && !Number.isNaN(distance)) hits.push({ record, distance, seq });
+          // The graph only proposes candidates: each is re-ranked by its exact distance to the vector stored
+          // in the database. A record deleted by another connection since the graph caught up is skipped, as
+          // is one of another label and a NaN distance (a query holding NaN), which exact stores skip too.
+          if (record && !Number.isNaN(distance) && (label === undefined || record.label === label)) hits.push({ record, distance, seq });
         }
         hits.sort((a, b) => a.distance - b.distance || a.seq - b.seq);
         return hits.map(({ record, distance }) => ({ record, distance }));
@@ -285,16 +302,26 @@ export class HnswStore implements Store {
 
   /**
    * Reads this store's newest index file that the database can bring up to date (call inside a
-   * transaction), restoring labels and the deletions made since it was written. Unreadable or unusable
-   * files are skipped; `null` when none is usable (the graph is then rebuilt).
+   * transaction), restoring labels and the deletions made since it was written. Each file is verified
+   * first (its SHA-256 against the one recorded in the database, then its header and elements); damaged,
+   * unreadable or unusable files are skipped with a warning (or refused, with `damagedIndex: 'refuse'`);
+   * `null` when none is usable (the graph is then rebuilt).
    */
   #readNewestIndexFile(files: readonly IndexFile[]): GalleryIndex | null {
     const { dimension } = this.#db.binding();
     if (dimension === null) return null;
     const now = this.#db.cursor();
+    const checksums = recordedChecksums(this.#db);
+    const problems: string[] = [];
     for (const file of files) {
       if (file.storeId !== this.#settings.storeId || file.cursor.seq > now.seq || file.cursor.deletion > now.deletion) continue;
       try {
+        verifyIndexFile(file.path, checksums[path.basename(file.path)], {
+          dimension,
+          m: this.#settings.m,
+          efConstruction: this.#settings.efConstruction,
+          maxSeq: file.cursor.seq,
+        });
         const index = GalleryIndex.read(file.path, this.#params, dimension);
         for (const [seq, label] of this.#db.labelRowsUpTo(file.cursor.seq)) index.track(seq, label);
         let deletion = file.cursor.deletion;
@@ -304,10 +331,21 @@ export class HnswStore implements Store {
         }
         index.cursor = { seq: file.cursor.seq, deletion };
         index.unsaved = now.deletion - file.cursor.deletion;
+        if (problems.length > 0) this.#warn(`${this.#db.file}: index files set aside (${problems.join('; ')}); an older one was used`);
         return index;
-      } catch {
-        // Unreadable or inconsistent with the database: try an older file, else rebuild.
+      } catch (error) {
+        // Damaged, unreadable or inconsistent with the database: try an older file, else rebuild.
+        problems.push((error as Error).message);
       }
+    }
+    if (problems.length > 0) {
+      if (this.#damagedIndex === 'refuse') {
+        throw new StoreCorruptError(`${this.#db.file}: its index files fail verification (${problems.join('; ')}); refused (damagedIndex: 'refuse'), nothing was written`, {
+          file: this.#db.file,
+          problems,
+        });
+      }
+      this.#warn(`${this.#db.file}: index files set aside (${problems.join('; ')}); the graph is rebuilt from the database`);
     }
     return null;
   }
@@ -348,7 +386,13 @@ export class HnswStore implements Store {
     const cursor = index.cursor;
     const target = indexFilePath(this.#db.file, this.#settings.storeId, cursor);
     try {
-      await publishIndexFile(target, (temp) => index.write(temp, this.#params));
+      await publishIndexFile(target, async (temp) => {
+        await index.write(temp, this.#params);
+        // The digest goes into the database (the source of truth) before the file is published.
+        const digest = fileSha256(temp);
+        const dir = path.dirname(target);
+        this.#db.write(() => recordChecksum(this.#db, target, digest, (name) => existsSync(path.join(dir, name))));
+      });
       index.unsaved = 0;
       await removeStaleIndexFiles(this.#db.file, { path: target, storeId: this.#settings.storeId, cursor });
     } catch {

@@ -1,4 +1,4 @@
-import { open, readdir, rename, unlink } from 'node:fs/promises';
+import { chmod, open, readdir, rename, unlink } from 'node:fs/promises';
 import path from 'node:path';
 import type { ChangeCursor } from '@pv/store-sqlite';
 
@@ -34,13 +34,16 @@ export async function listIndexFiles(dbFile: string): Promise<IndexFile[]> {
 }
 
 /**
- * Publishes an index file atomically: `write` fills a temporary file, which is flushed to disk and then
+ * Publishes an index file atomically, owner-only (mode 0600): `write` fills a temporary file, which is flushed to disk and then
  * renamed to `target`, so `target` is either absent or complete, whenever the process dies.
  */
 export async function publishIndexFile(target: string, write: (tempPath: string) => Promise<void>): Promise<void> {
   const temp = `${target}.tmp-${process.pid}`;
   try {
+    // Created owner-only (0600) before the writer fills it: hnswlib truncates it and keeps its mode.
+    await (await open(temp, 'w', 0o600)).close();
     await write(temp);
+    await chmod(temp, 0o600);
     await syncFile(temp, 'r+');
     await rename(temp, target);
   } catch (error) {

@@ -10,3 +10,16 @@ export { searchExact, type ExactSearchParams, type ScoredSeq } from './exact-sea
 export { toStoreError } from './sqlite-errors.js';
 export { decodeVector, encodeVector } from './vector-blob.js';
 export { sqliteStoreDriver } from './driver.js';
+export { checkStore, salvageStore } from './store-check.js';
+export {
+  checkDatabase,
+  salvageDatabase,
+  FULL_CHECK_MAX_BYTES,
+  SAMPLED_RECORDS,
+  type DamagedRecord,
+  type OpenCheck,
+  type SalvageOptions,
+  type SalvageReport,
+  type StoreCheckReport,
+} from './integrity.js';
+export { recordChecksum } from './record-checksum.js';

@@ -13,6 +13,8 @@ import {
   type LabelCount,
   type NewRecord,
 } from '@pv/core';
+import { checkOnOpen, createPrivately, type OpenCheck } from './integrity.js';
+import { CHECKED_COLUMNS, checksumMatches, recordChecksum } from './record-checksum.js';
 import { checkSchema, migrate } from './schema.js';
 import { toStoreError } from './sqlite-errors.js';
 import { decodeVector, encodeVector } from './vector-blob.js';
@@ -31,6 +33,19 @@ export interface RecordDatabaseOptions {
   readonly synchronous?: 'full' | 'normal';
   /** Bytes of the database read through memory mapping (faster scans). Default 256 MiB; 0 turns it off. */
   readonly mmapSizeBytes?: number;
+  /**
+   * The integrity check run on open, before anything is written (a failure is `E_STORE_CORRUPT` and the
+   * file is left untouched): `bounded` (default: SQLite's `quick_check` up to 64 MiB of database, beyond
+   * that the indexes, the counts and 256 records spread over the table), `full` (`integrity_check` and
+   * every record's checksum: reads the whole file) or `none`. See BENCHMARKS.md for their cost.
+   */
+  readonly openCheck?: OpenCheck;
+  /**
+   * Open through a read-only SQLite connection that never writes anything (no schema upgrade, no WAL
+   * checkpoint; writes are refused with `E_INVALID_ARGUMENT`): for `checkStore` and `salvageStore`. The
+   * file must exist.
+   */
+  readonly inspectOnly?: boolean;
 }
 
 /** A stored record and its insertion sequence number. */
@@ -66,10 +81,13 @@ interface RecordRow {
   box_width: number | null;
   box_height: number | null;
   vector: Uint8Array;
+  checksum: number | null;
 }
 
 const SQLITE_HEADER = 'SQLite format 3\0';
-const RECORD_COLUMNS = 'seq, id, label, model_id, created_at, source_file, box_x, box_y, box_width, box_height, vector';
+const RECORD_COLUMNS = 'seq, id, label, model_id, created_at, source_file, box_x, box_y, box_width, box_height, vector, checksum';
+/** {@link RECORD_COLUMNS} for a database of schema version 1, which has no checksums. */
+const RECORD_COLUMNS_V1 = 'seq, id, label, model_id, created_at, source_file, box_x, box_y, box_width, box_height, vector, NULL AS checksum';
 
 /**
  * The SQLite database behind `SqliteStore` and `HnswStore`: schema and migrations, WAL mode, typed
@@ -85,15 +103,25 @@ export class RecordDatabase {
   #binding: Binding | null = null;
   #writing = false;
   #closed = false;
+  readonly #readOnly: boolean;
+  /** Whether the schema has the `checksum` column (version 2 on); only a read-only connection may lack it. */
+  readonly #checksums: boolean;
+  readonly #recordColumns: string;
+  /** The integrity failure this connection has seen: from then on every write is refused. */
+  #failure: StoreCorruptError | null = null;
 
-  private constructor(db: Database.Database, file: string) {
+  private constructor(db: Database.Database, file: string, readOnly: boolean) {
     this.#db = db;
     this.file = file;
+    this.#readOnly = readOnly;
+    this.#checksums = (db.pragma('user_version', { simple: true }) as number) >= 2;
+    this.#recordColumns = this.#checksums ? RECORD_COLUMNS : RECORD_COLUMNS_V1;
   }
 
   /**
-   * Opens (creating when absent) the database at `file`, upgrading its schema. Refuses, leaving it
-   * untouched, a file that is not a pv store (`E_STORE_CORRUPT`); a database held by another writer past
+   * Opens (creating when absent, with mode 0600, as are its WAL and shared-memory files) the database at
+   * `file`, checks its integrity (`openCheck`) and upgrades its schema. Refuses, leaving it untouched, a file
+   * that is not a pv store or fails the check (`E_STORE_CORRUPT`); a database held by another writer past
    * the busy timeout is `E_STORE_LOCKED`.
    */
   static open(file: string, options: RecordDatabaseOptions = {}): RecordDatabase {
@@ -103,33 +131,59 @@ export class RecordDatabase {
     if (synchronous !== 'full' && synchronous !== 'normal') {
       throw new InvalidArgumentError(`synchronous must be "full" or "normal", not "${String(synchronous)}"`);
     }
+    const openCheck = options.openCheck ?? 'bounded';
+    if (openCheck !== 'bounded' && openCheck !== 'full' && openCheck !== 'none') {
+      throw new InvalidArgumentError(`openCheck must be "bounded", "full" or "none", not "${String(openCheck)}"`);
+    }
+    const readOnly = options.inspectOnly ?? false;
     refuseForeignFile(file);
+    checkOnOpen(file, openCheck, busyTimeoutMs);
+    if (!readOnly) createPrivately(file);
     let db: Database.Database;
     try {
-      db = new Database(file, { timeout: busyTimeoutMs });
+      db = new Database(file, { timeout: busyTimeoutMs, readonly: readOnly, fileMustExist: readOnly });
     } catch (error) {
-      throw toStoreError(error, file);
+      throw toStoreError(error, file, { untouched: true });
     }
+    let writing = false;
     try {
       db.pragma(`mmap_size = ${mmapSizeBytes}`);
       checkSchema(db, file);
-      db.pragma('journal_mode = WAL');
-      db.pragma(`synchronous = ${synchronous}`);
-      migrate(db, file);
+      if (!readOnly) {
+        writing = true;
+        db.pragma('journal_mode = WAL');
+        db.pragma(`synchronous = ${synchronous}`);
+        migrate(db, file);
+      } else if ((db.pragma('user_version', { simple: true }) as number) === 0) {
+        throw new StoreCorruptError(`${file} is an empty database, not a pv store; it was left untouched`, { file });
+      }
     } catch (error) {
       db.close();
-      throw toStoreError(error, file);
+      throw toStoreError(error, file, { untouched: !writing });
     }
-    return new RecordDatabase(db, file);
+    return new RecordDatabase(db, file, readOnly);
   }
 
   /** Runs `fn` in a read transaction (one consistent snapshot), translating SQLite errors. */
   read<T>(fn: () => T): T {
-    return this.#run(() => this.#db.transaction(fn).deferred());
+    return this.#run(() => this.#db.transaction(fn).deferred(), true);
   }
 
-  /** Runs `fn` in a write transaction, taking the write lock first; a throw rolls everything back. */
+  /**
+   * Runs `fn` in a write transaction, taking the write lock first; a throw rolls everything back. Refused
+   * with `E_STORE_CORRUPT` once this connection has seen the store fail an integrity check (a damaged page,
+   * a record whose checksum does not match), and with `E_INVALID_ARGUMENT` on a read-only connection.
+   */
   write<T>(fn: () => T): T {
+    if (this.#closed) throw new StoreClosedError();
+    if (this.#readOnly) throw new InvalidArgumentError(`${this.file} was opened read-only; writes are refused`, { file: this.file });
+    if (this.#failure) {
+      throw new StoreCorruptError(
+        `${this.file} failed an integrity check (${this.#failure.message}); every write is refused and the file was left untouched. Salvage its readable records with salvageStore (pv store export --salvage).`,
+        { file: this.file },
+        { cause: this.#failure },
+      );
+    }
     return this.#run(() =>
       this.#db
         .transaction(() => {
@@ -202,10 +256,11 @@ export class RecordDatabase {
     if (stored.length === 0) return [];
     this.#saveBinding(binding);
     const insert = this.#statement(
-      'INSERT INTO pv_records (id, label, model_id, created_at, source_file, box_x, box_y, box_width, box_height, vector) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
+      'INSERT INTO pv_records (id, label, model_id, created_at, source_file, box_x, box_y, box_width, box_height, vector, checksum) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
     );
     return stored.map((record) => {
       const box = record.source?.box;
+      const vector = encodeVector(record.vector);
       const result = insert.run(
         record.id,
         record.label,
@@ -216,7 +271,8 @@ export class RecordDatabase {
         box?.y ?? null,
         box?.width ?? null,
         box?.height ?? null,
-        encodeVector(record.vector),
+        vector,
+        recordChecksum(record.id, record.label, record.modelId, record.createdAt, record.source?.file ?? null, box?.x ?? null, box?.y ?? null, box?.width ?? null, box?.height ?? null, vector),
       );
       return { seq: Number(result.lastInsertRowid), record };
     });
@@ -224,13 +280,13 @@ export class RecordDatabase {
 
   /** The record with this id. */
   get(id: string): EmbeddingRecord | undefined {
-    const row = this.#statement(`SELECT ${RECORD_COLUMNS} FROM pv_records WHERE id = ?`).get(id) as RecordRow | undefined;
+    const row = this.#statement(`SELECT ${this.#recordColumns} FROM pv_records WHERE id = ?`).get(id) as RecordRow | undefined;
     return row && this.#toRecord(row);
   }
 
   /** The record with this sequence number. */
   getBySeq(seq: number): EmbeddingRecord | undefined {
-    const row = this.#statement(`SELECT ${RECORD_COLUMNS} FROM pv_records WHERE seq = ?`).get(seq) as RecordRow | undefined;
+    const row = this.#statement(`SELECT ${this.#recordColumns} FROM pv_records WHERE seq = ?`).get(seq) as RecordRow | undefined;
     return row && this.#toRecord(row);
   }
 
@@ -262,7 +318,7 @@ export class RecordDatabase {
 
   /** Up to `limit` records with a sequence number above `afterSeq`, in insertion order. */
   page(afterSeq: number, limit: number): SequencedRecord[] {
-    const rows = this.#statement(`SELECT ${RECORD_COLUMNS} FROM pv_records WHERE seq > ? ORDER BY seq LIMIT ?`).all(afterSeq, limit) as RecordRow[];
+    const rows = this.#statement(`SELECT ${this.#recordColumns} FROM pv_records WHERE seq > ? ORDER BY seq LIMIT ?`).all(afterSeq, limit) as RecordRow[];
     return rows.map((row) => ({ seq: row.seq, record: this.#toRecord(row) }));
   }
 
@@ -270,19 +326,24 @@ export class RecordDatabase {
    * Streams `[seq, vector BLOB]` for every record (or every record of `label`) in insertion order. The
    * connection runs no other query until the iteration ends.
    */
-  vectorRows(label?: string): IterableIterator<[number, Uint8Array]> {
+  *vectorRows(label?: string): IterableIterator<[number, Uint8Array]> {
     const rows =
       label === undefined
-        ? this.#statement('SELECT seq, vector FROM pv_records ORDER BY seq').raw(true).iterate()
-        : this.#statement('SELECT seq, vector FROM pv_records WHERE label = ? ORDER BY seq').raw(true).iterate(label);
-    return rows as IterableIterator<[number, Uint8Array]>;
+        ? this.#statement(`SELECT seq, ${this.#checkedColumns} FROM pv_records ORDER BY seq`).raw(true).iterate()
+        : this.#statement(`SELECT seq, ${this.#checkedColumns} FROM pv_records WHERE label = ? ORDER BY seq`).raw(true).iterate(label);
+    for (const row of rows as IterableIterator<unknown[]>) {
+      this.#verify(row, 1);
+      yield [row[0] as number, row[10] as Uint8Array];
+    }
   }
 
   /** Streams `[seq, label, vector BLOB]` for records with a sequence number above `afterSeq`, in order. */
-  labelledVectorRowsAfter(afterSeq: number): IterableIterator<[number, string, Uint8Array]> {
-    return this.#statement('SELECT seq, label, vector FROM pv_records WHERE seq > ? ORDER BY seq')
-      .raw(true)
-      .iterate(afterSeq) as IterableIterator<[number, string, Uint8Array]>;
+  *labelledVectorRowsAfter(afterSeq: number): IterableIterator<[number, string, Uint8Array]> {
+    const rows = this.#statement(`SELECT seq, ${this.#checkedColumns} FROM pv_records WHERE seq > ? ORDER BY seq`).raw(true).iterate(afterSeq);
+    for (const row of rows as IterableIterator<unknown[]>) {
+      this.#verify(row, 1);
+      yield [row[0] as number, row[2] as string, row[10] as Uint8Array];
+    }
   }
 
   /** Streams `[seq, label]` for records with a sequence number up to `maxSeq` (reads the label index only). */
@@ -331,21 +392,65 @@ export class RecordDatabase {
     return this.#closed;
   }
 
-  /** Closes the connection; later calls fail with `E_STORE_CLOSED`. */
+  /** The integrity failure this connection has seen (then every write is refused), or `null`. */
+  get failure(): StoreCorruptError | null {
+    return this.#failure;
+  }
+
+  /**
+   * SQLite's `PRAGMA integrity_check`: up to `limit` problems found in the file's pages and indexes (none
+   * when it is sound). Reads the whole file.
+   */
+  integrityProblems(limit = 100): string[] {
+    return this.#run(() => {
+      const rows = this.#db.pragma(`integrity_check(${Math.max(1, Math.floor(limit))})`, { simple: false }) as { integrity_check: string }[];
+      return rows.map((r) => r.integrity_check).filter((m) => m !== 'ok');
+    }, true);
+  }
+
+  /**
+   * Closes the connection; later calls fail with `E_STORE_CLOSED`. A writable connection to a sound store
+   * first checkpoints the WAL into the database file (when no other connection is reading), so that the
+   * `.db` file alone is a complete copy.
+   */
   close(): void {
     if (this.#closed) return;
     this.#closed = true;
     this.#statements.clear();
+    if (!this.#readOnly && this.#failure === null && this.file !== ':memory:' && this.file !== '') {
+      try {
+        this.#db.pragma('busy_timeout = 0');
+        this.#db.pragma('wal_checkpoint(TRUNCATE)');
+      } catch {
+        // Another connection is busy: the WAL stays until the last connection closes, which checkpoints it.
+      }
+    }
     this.#db.close();
   }
 
-  #run<T>(fn: () => T): T {
+  #run<T>(fn: () => T, reading = false): T {
     if (this.#closed) throw new StoreClosedError();
     try {
       return fn();
     } catch (error) {
-      throw toStoreError(error, this.file);
+      const translated = toStoreError(error, this.file, { untouched: reading });
+      if (translated instanceof StoreCorruptError) this.#failure ??= translated;
+      throw translated;
     }
+  }
+
+  get #checkedColumns(): string {
+    return this.#checksums ? CHECKED_COLUMNS : CHECKED_COLUMNS.replace('checksum', 'NULL AS checksum');
+  }
+
+  /** Throws `E_STORE_CORRUPT` when the {@link CHECKED_COLUMNS} of `row` (from `offset` on) fail their checksum. */
+  #verify(row: readonly unknown[], offset: number): void {
+    if (!this.#checksums || checksumMatches(row, offset)) return;
+    const seq = offset > 0 ? row[0] : undefined;
+    throw new StoreCorruptError(
+      `${this.file}: record ${JSON.stringify(String(row[offset]))}${seq === undefined ? '' : ` (seq ${String(seq)})`} does not match its checksum: it was damaged on disk; the file was left untouched`,
+      { file: this.file, ...(seq === undefined ? {} : { seq: seq as number }), reason: 'checksum' },
+    );
   }
 
   #statement(sql: string): Database.Statement {
@@ -365,6 +470,9 @@ export class RecordDatabase {
   }
 
   #toRecord(row: RecordRow): EmbeddingRecord {
+    if (this.#checksums) {
+      this.#verify([row.seq, row.id, row.label, row.model_id, row.created_at, row.source_file, row.box_x, row.box_y, row.box_width, row.box_height, row.vector, row.checksum], 1);
+    }
     const dimension = this.binding().dimension;
     if (dimension === null) throw new StoreCorruptError(`${this.file}: records exist but no dimension is stored`, { file: this.file });
     const hasBox = row.box_x !== null && row.box_y !== null && row.box_width !== null && row.box_height !== null;

@@ -1,5 +1,6 @@
 import type BetterSqlite3 from 'better-sqlite3';
 import { StoreCorruptError } from '@pv/core';
+import { recordChecksum } from './record-checksum.js';
 
 /** The value of `pv_meta.format` that marks a database as a pv store. */
 export const STORE_FORMAT = 'pv-store-sqlite';
@@ -14,6 +15,10 @@ export const STORE_FORMAT = 'pv-store-sqlite';
  *   embedding as little-endian float32 values.
  * - `pv_deletions`: a log of deleted `seq`s, filled by a trigger, so that caches built from the table (the
  *   HNSW index of `@pv/store-hnsw`) can catch up with deletions made by any connection.
+ *
+ * Version 2:
+ * - `pv_records.checksum`: the CRC-32 of the record's other columns (`recordChecksum`), verified on every
+ *   read. Records stored before are checksummed as they are during the upgrade.
  */
 export const MIGRATIONS: readonly string[] = [
   `
@@ -38,6 +43,10 @@ export const MIGRATIONS: readonly string[] = [
     INSERT INTO pv_deletions (seq) VALUES (old.seq);
   END;
   INSERT INTO pv_meta (key, value) VALUES ('format', '${STORE_FORMAT}');
+  `,
+  `
+  ALTER TABLE pv_records ADD COLUMN checksum INTEGER;
+  UPDATE pv_records SET checksum = pv_record_checksum(id, label, model_id, created_at, source_file, box_x, box_y, box_width, box_height, vector);
   `,
 ];
 
@@ -71,6 +80,7 @@ export function checkSchema(db: BetterSqlite3.Database, file: string): void {
 
 /** Applies the migrations `db` lacks, in one immediate (write-locked) transaction. */
 export function migrate(db: BetterSqlite3.Database, file: string): void {
+  db.function('pv_record_checksum', { deterministic: true }, recordChecksum);
   const apply = db.transaction(() => {
     checkSchema(db, file);
     const version = db.pragma('user_version', { simple: true }) as number;

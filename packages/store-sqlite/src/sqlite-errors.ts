@@ -10,9 +10,11 @@ function sqliteCode(error: unknown): string | undefined {
 /**
  * Translates a better-sqlite3 error into pv's typed errors: a busy or locked database becomes
  * `E_STORE_LOCKED`, a file that is not a database or is malformed becomes `E_STORE_CORRUPT` naming `file`.
- * Anything else (pv errors included) is returned unchanged.
+ * Anything else (pv errors included) is returned unchanged. The message says the file was left untouched
+ * only when the caller says so (`untouched`: the failing call could not have written anything, e.g. a
+ * read); otherwise it says that nothing of the failed call was committed.
  */
-export function toStoreError(error: unknown, file: string): unknown {
+export function toStoreError(error: unknown, file: string, options: { readonly untouched?: boolean } = {}): unknown {
   if (error instanceof PvError) return error;
   const code = sqliteCode(error);
   if (code === undefined) return error;
@@ -25,7 +27,7 @@ export function toStoreError(error: unknown, file: string): unknown {
   }
   if (code === 'SQLITE_NOTADB' || code.startsWith('SQLITE_CORRUPT')) {
     return new StoreCorruptError(
-      `${file} is not a readable pv SQLite store (${code}: ${message}); the file was left untouched`,
+      `${file} is not a readable pv SQLite store (${code}: ${message}); ${options.untouched ? 'the file was left untouched' : 'nothing of this call was committed'}`,
       { file, sqliteCode: code },
       { cause: error },
     );

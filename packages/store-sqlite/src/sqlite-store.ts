@@ -28,7 +28,9 @@ export interface SqliteStoreOptions extends RecordDatabaseOptions {
  * Every `add` is one transaction: a batch is stored whole or not at all, even if the process is killed.
  * The database runs in WAL mode, so any number of processes may read while one writes; writers are
  * serialised (each waits up to `busyTimeoutMs`, then fails with `E_STORE_LOCKED`). A file that is not a
- * pv store, or is damaged, is refused with `E_STORE_CORRUPT` and never overwritten.
+ * pv store, or is damaged, is refused with `E_STORE_CORRUPT` and never overwritten: opening runs a bounded
+ * integrity check (`openCheck`), every read verifies each record's checksum, and once a connection has met
+ * damage every write is refused (see `checkStore` and `salvageStore`).
  *
  * @example
  * ```ts

@@ -1,8 +1,9 @@
-import { copyStore, isPvError } from '@pv/core';
+import path from 'node:path';
+import { InvalidArgumentError, copyStore, isPvError, storeUriPath } from '@pv/core';
 import { Option, type Command } from 'commander';
 import type { CommandRunner } from '../cli.js';
 import { METRIC_IDS, type MetricId } from '@pv/settings';
-import { openStore } from '@pv/stores';
+import { openStore, stores } from '@pv/stores';
 import { withExamples, withJson, withStore, type OutputOptions, type StoreOptions } from '../cli-options.js';
 import { plural } from '../display.js';
 import { catchInterrupt } from '../interrupt.js';
@@ -13,18 +14,23 @@ import { settingsOf } from '../pipeline.js';
 /** Options of `pv store export` and `pv store import`. */
 export interface CopyOptions extends StoreOptions, OutputOptions {
   readonly metric: MetricId;
+  /** `export` only: copy the intact records of a damaged SQLite or HNSW store. */
+  readonly salvage?: boolean;
 }
 
 /** Registers `pv store` and its subcommands. */
 export function registerStore(program: Command, run: CommandRunner): void {
-  const group = program.command('store').summary('store stats, export and import').description('Inspect a store, or move records between stores (file → sqlite → hnsw → postgres).');
+  const group = program
+    .command('store')
+    .summary('store stats, check, export, import and unlock')
+    .description('Inspect or check a store, move records between stores (file → sqlite → hnsw → postgres), salvage a damaged one, remove a stale lock.');
   withExamples(group, 'pv store stats --store sqlite:faces.db', 'pv store export hnsw:faces-index --store file:pv-store.pv');
 
   const stats = group.command('stats').description('What a store holds: model, dimension, faces per person.');
   withStore(stats, 'the store');
   withJson(stats);
   withExamples(stats, 'pv store stats --store file:pv-store.pv');
-  stats.action((options: StoreOptions & OutputOptions) => run(options, (output) => storeStats(options, output)));
+  stats.action((options: StoreOptions & OutputOptions) => run(options, async (output) => storeStats(await storeOf(options), output)));
 
   const metricOption = (): Option =>
     new Option('--metric <metric>', 'the metric an hnsw or postgres target is indexed for when created').choices(METRIC_IDS).default('cosine');
@@ -32,11 +38,40 @@ export function registerStore(program: Command, run: CommandRunner): void {
     .command('export')
     .description('Copy every record of --store into another store, keeping ids, labels, creation times and sources.')
     .argument('<target>', 'the store URI to copy into (created when missing)')
-    .addOption(metricOption());
+    .addOption(metricOption())
+    .option('--salvage', 'copy only the intact records of a damaged sqlite: or hnsw: store, listing the others (the damaged store is not written)');
   withStore(exportCommand, 'the store to copy from');
   withJson(exportCommand);
-  withExamples(exportCommand, 'pv store export sqlite:faces.db', 'pv store export postgres://pv:secret@localhost/pv?table=faces --store sqlite:faces.db');
-  exportCommand.action((target: string, options: CopyOptions) => run(options, async (output) => copyBetween(await storeOf(options), target, options, output)));
+  withExamples(
+    exportCommand,
+    'pv store export sqlite:faces.db',
+    'pv store export postgres://pv:secret@localhost/pv?table=faces --store sqlite:faces.db',
+    'pv store export sqlite:recovered.db --store sqlite:damaged.db --salvage',
+  );
+  exportCommand.action((target: string, options: CopyOptions) =>
+    run(options, async (output) => {
+      const from = await storeOf(options);
+      return options.salvage ? salvage(from, target, options, output) : copyBetween(from, target, options, output);
+    }),
+  );
+
+  const check = group
+    .command('check')
+    .description('Check a store completely without writing to it: every page and index (SQLite integrity_check) and every record against its checksum. Exit 1 when damaged.');
+  withStore(check, 'the store to check');
+  withJson(check);
+  withExamples(check, 'pv store check --store sqlite:faces.db', 'pv store check --store hnsw:faces-index');
+  check.action((options: StoreOptions & OutputOptions) => run(options, async (output) => checkCommand(await storeOf(options), output)));
+
+  const unlock = group
+    .command('unlock')
+    .description(
+      "Remove the writer lock a file: store's writer left behind (a crash on another host, unreadable contents). Refused while a live process on this host holds it. SQLite and HNSW stores need no unlocking: their locks end with the process.",
+    );
+  withStore(unlock, 'the store to unlock');
+  withJson(unlock);
+  withExamples(unlock, 'pv store unlock --store file:pv-store.pv');
+  unlock.action((options: StoreOptions & OutputOptions) => run(options, async (output) => unlockCommand(await storeOf(options), output)));
 
   const importCommand = group
     .command('import')
@@ -54,8 +89,7 @@ async function storeOf(options: StoreOptions): Promise<string> {
   return (await settingsOf({ ...(options.store !== undefined ? { store: options.store } : {}) })).store;
 }
 
-async function storeStats(options: StoreOptions & OutputOptions, output: Output): Promise<ExitStatus> {
-  const uri = await storeOf(options);
+async function storeStats(uri: string, output: Output): Promise<ExitStatus> {
   const store = await openStore(uri, { readOnly: true });
   try {
     const info = await store.info();
@@ -105,4 +139,71 @@ async function copyBetween(fromUri: string, toUri: string, options: CopyOptions,
   } finally {
     await from.close();
   }
+}
+
+/** The SQLite database file behind an `sqlite:` or `hnsw:` store URI. */
+async function databaseFileOf(uri: string, command: string): Promise<string> {
+  const scheme = stores.schemeOf(uri);
+  const location = uri.toLowerCase().startsWith(`${scheme}:`) ? storeUriPath(uri, `${scheme}:PATH`) : uri;
+  if (scheme === 'sqlite') return location;
+  if (scheme === 'hnsw') {
+    const { HNSW_DATABASE_FILE } = await import('@pv/store-hnsw');
+    return path.join(location, HNSW_DATABASE_FILE);
+  }
+  throw new InvalidArgumentError(`pv store ${command} works on sqlite: and hnsw: stores, not ${scheme}:`, { store: uri });
+}
+
+async function checkCommand(uri: string, output: Output): Promise<ExitStatus> {
+  const { checkStore } = await import('@pv/store-sqlite');
+  const report = checkStore(await databaseFileOf(uri, 'check'));
+  output.result({ store: uri, ...report });
+  if (report.ok) {
+    output.line(`${uri}: ${plural(report.records, 'record')}, no damage found.`);
+    return ExitCode.ok;
+  }
+  output.line(output.colour.red(`${uri} is damaged: ${plural(report.problems.length, 'problem')} in its pages or indexes, ${plural(report.damaged.length, 'damaged record')}; ${plural(report.records, 'record')} intact.`));
+  for (const problem of report.problems.slice(0, 20)) output.line(`  ${problem}`);
+  for (const d of report.damaged.slice(0, 20)) output.line(`  record ${d.id ?? '?'} (seq ${d.seq}): ${d.reason}`);
+  output.line(`Writes to it are refused. Copy its intact records out with: pv store export <new store> --store ${uri} --salvage`);
+  return ExitCode.negative;
+}
+
+async function salvage(fromUri: string, toUri: string, options: CopyOptions, output: Output): Promise<ExitStatus> {
+  const { salvageStore } = await import('@pv/store-sqlite');
+  const file = await databaseFileOf(fromUri, 'export --salvage');
+  const to = await openStore(toUri, { metric: options.metric });
+  const interruption = catchInterrupt((text) => output.line(output.colour.yellow(text)));
+  try {
+    const report = await salvageStore(file, to, { signal: interruption.signal });
+    output.result({ from: fromUri, to: toUri, copied: report.copied, damaged: report.damaged, interrupted: false });
+    output.line(`Salvaged ${plural(report.copied, 'record')} from ${fromUri} into ${toUri}; ${plural(report.damaged.length, 'damaged record')} left behind.`);
+    for (const d of report.damaged.slice(0, 20)) output.line(`  record ${d.id ?? '?'} (seq ${d.seq}): ${d.reason}`);
+    return report.damaged.length > 0 ? ExitCode.negative : ExitCode.ok;
+  } catch (error) {
+    if (!(isPvError(error, 'E_ABORTED') && interruption.signal.aborted)) throw error;
+    output.result({ from: fromUri, to: toUri, interrupted: true });
+    output.line(output.colour.yellow('Interrupted: the records copied so far are kept (whole batches).'));
+    return ExitCode.interrupted;
+  } finally {
+    interruption.dispose();
+    await to.close();
+  }
+}
+
+async function unlockCommand(uri: string, output: Output): Promise<ExitStatus> {
+  const scheme = stores.schemeOf(uri);
+  if (scheme !== 'file') {
+    output.result({ store: uri, removed: false, reason: 'no-lock-file' });
+    output.line(`${uri} has no lock file to remove: its locks are released when the process holding them ends.`);
+    return ExitCode.ok;
+  }
+  const { unlockStore } = await import('@pv/store-file');
+  const result = await unlockStore(uri.toLowerCase().startsWith('file:') ? storeUriPath(uri, 'file:PATH') : uri);
+  output.result({ store: uri, ...result });
+  if (!result.removed) output.line(`${uri} is not locked.`);
+  else {
+    const holder = result.holder ? `process ${result.holder.pid} on ${result.holder.hostname}` : 'an unreadable lock';
+    output.line(`Removed ${result.lockFile} (${holder}; ${result.reason.replace('-', ' ')}).`);
+  }
+  return ExitCode.ok;
 }

@@ -1,0 +1,45 @@
+import type { Store } from '@pv/core';
+import { checkDatabase, salvageDatabase, type SalvageOptions, type SalvageReport, type StoreCheckReport } from './integrity.js';
+import { RecordDatabase } from './record-database.js';
+
+/**
+ * Checks the SQLite store (or `@pv/store-hnsw` database) in `file` completely, without writing to it:
+ * SQLite's `integrity_check` over every page and index, and every record read back and verified against its
+ * checksum. A damaged store is reported, not refused; a file that is not a pv store at all is
+ * `E_STORE_CORRUPT`, a missing one `E_STORE_CORRUPT` too (nothing to check).
+ *
+ * @example
+ * ```ts
+ * const report = checkStore('gallery.db');
+ * if (!report.ok) console.log(report.problems, report.damaged);
+ * ```
+ */
+export function checkStore(file: string): StoreCheckReport {
+  const db = RecordDatabase.open(file, { inspectOnly: true, openCheck: 'none' });
+  try {
+    return checkDatabase(db);
+  } finally {
+    db.close();
+  }
+}
+
+/**
+ * Copies every intact record of the (possibly damaged) store in `file` into `target`, a new or other store,
+ * without writing to `file`: the salvage path for a store that fails its checks. Records on damaged pages or
+ * failing their checksum are skipped and listed in the report.
+ *
+ * @example
+ * ```ts
+ * const target = await SqliteStore.open('recovered.db');
+ * const { copied, damaged } = await salvageStore('damaged.db', target);
+ * await target.close();
+ * ```
+ */
+export async function salvageStore(file: string, target: Pick<Store, 'add'>, options: SalvageOptions = {}): Promise<SalvageReport> {
+  const db = RecordDatabase.open(file, { inspectOnly: true, openCheck: 'none' });
+  try {
+    return await salvageDatabase(db, target, options);
+  } finally {
+    db.close();
+  }
+}
