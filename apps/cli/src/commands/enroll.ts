@@ -11,9 +11,8 @@ import {
   type EnrollItem,
   type FacePolicy,
   type FileFailure,
-  type ImageFileEntry,
 } from '@pv/core';
-import { listImageFiles } from '@pv/embedder-onnx-node';
+import { scanImageFiles } from '@pv/embedder-onnx-node';
 import { Option, type Command } from 'commander';
 import type { CommandRunner } from '../cli.js';
 import {
@@ -192,10 +191,13 @@ async function planItems(
     const file = path.resolve(target);
     return { items: [{ input: file, name: file, label }], failures: [] };
   }
-  const entries: ImageFileEntry[] = await listImageFiles(target);
-  if (entries.length === 0) throw new NotFoundError(`No image files in ${target}`, { directory: target });
+  const { files: entries, skipped } = await scanImageFiles(target);
+  // Every entry that is not enrolled is listed with its reason (hidden files and non-images excepted).
+  const failures: FileFailure[] = skipped
+    .filter((entry) => entry.reason !== 'hidden' && entry.reason !== 'not-an-image')
+    .map((entry) => ({ file: entry.path, code: 'E_BAD_IMAGE', message: `${entry.reason}: ${entry.detail}`, details: { reason: entry.reason } }));
+  if (entries.length === 0 && failures.length === 0) throw new NotFoundError(`No image files in ${target}`, { directory: target });
   const items: EnrollItem[] = [];
-  const failures: FileFailure[] = [];
   for (const entry of entries) {
     try {
       items.push({ input: entry.path, name: entry.path, label: label ?? labelForEntry(entry, layout) });
