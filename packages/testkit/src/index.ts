@@ -6,3 +6,4 @@ export { expectPvError } from './expect-pv-error.js';
 export { bruteForceSearch, recallOf, type ExpectedHit } from './store-search-checks.js';
 export { hashSeed, randomUnitVector, randomVector, seededRandom, type RandomSource } from './random.js';
 export { syntheticCrops } from './synthetic-crops.js';
+export { FaceLikeVectors, fitFaceLikeModel, pairDistances, sampleFaceLike, type FaceLikeModel, type FaceLikeVectorsOptions, type LabelledVector } from './face-like-vectors.js';
