@@ -23,14 +23,19 @@ for (const group of ['packages', 'apps', 'models']) {
     if (existsSync(file)) candidates.push({ name: name === '.' ? 'models' : name, file });
   }
 }
-const selected = candidates.filter((c) => only.length === 0 || only.includes(c.name));
+// `--only store-hnsw` runs every section of that package, `--only store-hnsw.2` just that one.
+const selected = candidates.filter((c) => only.length === 0 || only.some((o) => o === c.name || o.startsWith(`${c.name}.`)));
 const modules: { name: string; module: BenchModule }[] = [];
 for (const c of selected) {
   // A package's bench/index.ts default-exports one module, or several (sections `<package>.1`, `.2`, …).
   const loaded = (await import(pathToFileURL(c.file).href)) as { default: BenchModule | readonly BenchModule[] };
   const exported = loaded.default;
-  if (Array.isArray(exported)) exported.forEach((module, i) => modules.push({ name: `${c.name}.${i + 1}`, module }));
-  else modules.push({ name: c.name, module: exported as BenchModule });
+  const wanted = (name: string): boolean => only.length === 0 || only.includes(name) || only.includes(c.name);
+  if (Array.isArray(exported)) {
+    exported.forEach((module, i) => {
+      if (wanted(`${c.name}.${i + 1}`)) modules.push({ name: `${c.name}.${i + 1}`, module });
+    });
+  } else modules.push({ name: c.name, module: exported as BenchModule });
 }
 modules.sort((a, b) => (a.module.order ?? 100) - (b.module.order ?? 100) || a.module.title.localeCompare(b.module.title));
 

@@ -14,6 +14,7 @@ import { SqliteStore } from '@pv/store-sqlite';
 import type { BenchContext, BenchModule } from '../../../scripts/bench-types.js';
 import { ClusteredVectors } from '../src/clustered-vectors.fixture.js';
 import { HnswStore } from '../src/index.js';
+import { hnswScaleModules } from './hnsw-scale.js';
 
 const DIMENSION = 512;
 const MODEL = 'bench-synthetic';
@@ -276,4 +277,4 @@ const bench: BenchModule = {
   },
 };
 
-export default bench;
+export default [bench, ...hnswScaleModules];

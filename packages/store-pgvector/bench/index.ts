@@ -11,6 +11,7 @@ import { randomUnitVector, seededRandom, type RandomSource } from '@pv/testkit';
 import pg from 'pg';
 import type { BenchContext, BenchModule } from '../../../scripts/bench-types.js';
 import { PgvectorStore } from '../src/index.js';
+import nativeServer from './native-server.js';
 
 const DIM = 512;
 const IDENTITIES = 1000;
@@ -190,4 +191,4 @@ const bench: BenchModule = {
   },
 };
 
-export default bench;
+export default [bench, nativeServer];

@@ -11,6 +11,7 @@ import {
 } from '@pv/core';
 import { searchExact } from './exact-search.js';
 import { RecordDatabase, type RecordDatabaseOptions } from './record-database.js';
+import { cacheBytesPerRow, SearchCache } from './search-cache.js';
 
 /** Options of {@link SqliteStore.open}. */
 export interface SqliteStoreOptions extends RecordDatabaseOptions {
@@ -20,6 +21,13 @@ export interface SqliteStoreOptions extends RecordDatabaseOptions {
   readonly dimension?: number;
   /** Rows scored at a time by `search`; bounds its memory to `searchChunkRows × dimension` floats. Default 4096. */
   readonly searchChunkRows?: number;
+  /**
+   * Most bytes the in-memory search cache may hold (default 2 GiB; 0 turns it off). While the store's
+   * vectors fit (about 2.6 KiB per 512-d record: float32 rows plus an int8 pre-scan), searches without a
+   * label run on the cache at memory speed after the first; a larger store is streamed from SQLite in
+   * chunks as before.
+   */
+  readonly searchCacheBytes?: number;
 }
 
 /**
@@ -43,10 +51,13 @@ export interface SqliteStoreOptions extends RecordDatabaseOptions {
 export class SqliteStore implements Store {
   readonly #db: RecordDatabase;
   readonly #searchChunkRows: number;
+  readonly #searchCacheBytes: number;
+  #cache: SearchCache | null = null;
 
-  private constructor(db: RecordDatabase, searchChunkRows: number) {
+  private constructor(db: RecordDatabase, searchChunkRows: number, searchCacheBytes: number) {
     this.#db = db;
     this.#searchChunkRows = searchChunkRows;
+    this.#searchCacheBytes = searchCacheBytes;
   }
 
   /** Opens the store in `file`, creating it when absent. */
@@ -55,6 +66,8 @@ export class SqliteStore implements Store {
     if (!Number.isInteger(searchChunkRows) || searchChunkRows < 1) {
       throw new InvalidArgumentError(`searchChunkRows must be a positive integer, not ${searchChunkRows}`);
     }
+    const searchCacheBytes = options.searchCacheBytes ?? 2 * 2 ** 30;
+    if (!(searchCacheBytes >= 0)) throw new InvalidArgumentError(`searchCacheBytes must be 0 or more, not ${searchCacheBytes}`);
     const db = RecordDatabase.open(file, options);
     try {
       if (options.modelId !== undefined || options.dimension !== undefined) db.write(() => db.bindTo(options));
@@ -62,7 +75,7 @@ export class SqliteStore implements Store {
       db.close();
       throw error;
     }
-    return new SqliteStore(db, searchChunkRows);
+    return new SqliteStore(db, searchChunkRows, searchCacheBytes);
   }
 
   /** The database file. */
@@ -98,13 +111,21 @@ export class SqliteStore implements Store {
     return this.#db.read(() => this.#db.count());
   }
 
-  /** Exact search: every vector (of `options.label`, when given) is scored, `searchChunkRows` at a time. */
+  /**
+   * Exact search. Without a label, on the in-memory search cache while the store fits `searchCacheBytes`
+   * (loaded by the first search, then kept in step with every connection's commits); otherwise every
+   * vector (of `options.label`, when given) is streamed and scored, `searchChunkRows` at a time. Both give
+   * the same answer.
+   */
   async search(query: Float32Array, options: SearchOptions): Promise<SearchHit[]> {
     return this.#db.read(() => {
       const { dimension } = this.#db.binding();
       checkQuery({ modelId: null, dimension }, query);
       if (dimension === null || options.k <= 0) return [];
-      const best = searchExact(this.#db.vectorRows(options.label), {
+      const cache = options.label === undefined ? this.#syncedCache(dimension) : null;
+      const best = cache
+        ? cache.search(query, options.k, options.metric)
+        : searchExact(this.#db.vectorRows(options.label), {
         query,
         dimension,
         k: options.k,
@@ -116,11 +137,27 @@ export class SqliteStore implements Store {
     });
   }
 
+  /** The search cache at this read transaction's snapshot, or null when the store does not fit its bound. */
+  #syncedCache(dimension: number): SearchCache | null {
+    // The largest sequence number issued bounds the row count without counting rows.
+    if (this.#db.cursor().seq * cacheBytesPerRow(dimension) > this.#searchCacheBytes) {
+      this.#cache = null;
+      return null;
+    }
+    if (this.#cache !== null && !this.#cache.sync(this.#db)) this.#cache = null;
+    if (this.#cache === null) {
+      this.#cache = new SearchCache(dimension);
+      this.#cache.sync(this.#db);
+    }
+    return this.#cache;
+  }
+
   records(): AsyncIterable<EmbeddingRecord> {
     return this.#db.records();
   }
 
   async close(): Promise<void> {
+    this.#cache = null;
     this.#db.close();
   }
 }

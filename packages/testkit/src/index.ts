@@ -8,3 +8,4 @@ export { hashSeed, randomUnitVector, randomVector, seededRandom, type RandomSour
 export { syntheticCrops } from './synthetic-crops.js';
 export { describeFaceEncoder, type FaceEncoderFactory, type FaceEncoderFixtures } from './describe-face-encoder.js';
 export { describeFaceDetector, type FaceDetectorFactory, type FaceDetectorFixtures } from './describe-face-detector.js';
+export { FaceLikeVectors, fitFaceLikeModel, pairDistances, sampleFaceLike, type FaceLikeModel, type FaceLikeVectorsOptions, type LabelledVector } from './face-like-vectors.js';
