@@ -17,6 +17,8 @@ export interface QuantizeModelOptions extends QdqOptions {
    * search for {@link QuantizeModelOptions.maxFloatLayers} float layers, 0 keeps no more than asked).
    */
   readonly targetCosine?: number;
+  /** The sensitivity of each layer is measured on this many calibration inputs, evenly spread (default 8). */
+  readonly sensitivitySamples?: number;
   /** At most this many layers are kept in float by the search (default 8). */
   readonly maxFloatLayers?: number;
   /** Key/value pairs written into the model's `metadata_props` (provenance). */
@@ -41,7 +43,8 @@ export interface QuantizedModel {
  * model receives them in use) to measure every activation's range, raises the graph to opset 13 and writes
  * it as a QDQ graph (see {@link writeQdq}). When the result's outputs stray from the float model's below
  * `targetCosine` on some calibration input, layers are kept in float one at a time, the most sensitive
- * first (sensitivity: the mean cosine loss with only that layer quantized), until the target is met.
+ * first (sensitivity: the mean cosine loss with only that layer quantized; a layer stays float only when
+ * that raises the smallest cosine), until the target is met.
  * Runtime-agnostic: `options.open` runs the calibration and the checks.
  */
 export async function quantizeModel(
@@ -71,18 +74,26 @@ export async function quantizeModel(
   if (agreement.minCosine >= target) return { ...best, agreement, ranges };
 
   const layers = best.report.quantized;
+  const count = Math.min(calibration.length, options.sensitivitySamples ?? 8);
+  const probe = Array.from({ length: count }, (_, i) => calibration[Math.floor((i * calibration.length) / count)] as Readonly<Record<string, TensorData>>);
   const sensitivity: { layer: string; loss: number }[] = [];
   for (const layer of layers) {
     const only = build(layers.filter((l) => l !== layer));
-    sensitivity.push({ layer, loss: 1 - (await check(only.model)).meanCosine });
+    sensitivity.push({ layer, loss: 1 - (await compareOutputs(bytes, only.model, probe, options.open)).meanCosine });
   }
   sensitivity.sort((a, b) => b.loss - a.loss);
+  // Most sensitive first; a layer stays float only when that raises the smallest cosine (errors of
+  // neighbouring layers partly cancel, so putting one back can make things worse).
   const kept: string[] = [];
   for (const { layer } of sensitivity.slice(0, options.maxFloatLayers ?? 8)) {
+    const candidate = build([...kept, layer]);
+    const candidateAgreement = await check(candidate.model);
+    const better = candidateAgreement.minCosine > agreement.minCosine;
+    step(`${layer} in float: smallest cosine to float ${candidateAgreement.minCosine.toFixed(4)}${better ? ', kept' : ', no better: back to int8'}`);
+    if (!better) continue;
     kept.push(layer);
-    best = build(kept);
-    agreement = await check(best.model);
-    step(`${layer} kept in float: smallest cosine to float ${agreement.minCosine.toFixed(4)}`);
+    best = candidate;
+    agreement = candidateAgreement;
     if (agreement.minCosine >= target) break;
   }
   return { ...best, agreement, ranges };
