@@ -171,7 +171,7 @@ const bench: BenchModule = {
       `| whole pipeline per photo (decode, detect, align, embed) | ${time.photoFloat.toFixed(2)} | ${time.photoInt8.toFixed(2)} | ${(time.photoInt8 / time.photoFloat).toFixed(2)}x (photos/s ${(time.photoFloat / time.photoInt8).toFixed(2)}x) |`,
       `| onnxruntime-web (wasm SIMD), MobileFaceNet network only | ${web.float?.toFixed(2)} | ${web.int8?.toFixed(2)} | ${((web.int8 ?? 0) / (web.float ?? 1)).toFixed(2)}x |`,
       '',
-      `MobileFaceNet int8: ${(flops / 1e6).toFixed(0)} M multiply-add ops x2 in ${time.embedInt8.toFixed(2)} ms = ${roofNote}.`,
+      `MobileFaceNet int8: ${(flops / 1e6).toFixed(0)} M ops (2 per multiply-add) in ${time.embedInt8.toFixed(2)} ms = ${roofNote}.`,
       'Targets: MobileFaceNet int8 ≤ 0.4x float per face; whole pipeline ≥ 2x photos/s. Where the table misses them, the reason',
       'measured with onnxruntime\'s profiler: the 33 PRelu layers have no integer kernel, so each runs in float between a',
       'DequantizeLinear and a QuantizeLinear, and those three element-wise passes cost about what the int8 convolutions save.',
