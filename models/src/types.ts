@@ -50,6 +50,23 @@ export interface LocalModelSource {
   readonly size: number;
   /** The weights the file was converted from, when an importer converted it (e.g. `importFacenet`). */
   readonly convertedFrom?: OriginalWeights;
+  /** For a model quantized by `@pv/quantize`: the calibration set its activation ranges were measured on. */
+  readonly calibration?: CalibrationRecord;
+}
+
+/**
+ * The calibration set of a quantized model, as recorded when it was quantized (provenance only: not read
+ * or checked at run time).
+ */
+export interface CalibrationRecord {
+  /** How many image files were read. */
+  readonly images: number;
+  /** How many model inputs they gave (faces for an embedder, photos for a detector). */
+  readonly samples: number;
+  /** SHA-256 (lowercase hex) of the sorted SHA-256 hex digests of the image files, one per line. */
+  readonly sha256: string;
+  /** Where the images came from, in words (e.g. a folder, or the demo photos' package). */
+  readonly origin: string;
 }
 
 /** A file inside an npm package, pinned by its size and SHA-256. */

@@ -77,6 +77,25 @@ describe('parseModelEntry', () => {
     });
   });
 
+  describe('a local source quantized with a calibration set', () => {
+    const calibration = { images: 6, samples: 41, sha256: 'd'.repeat(64), origin: 'demo photos' };
+    const expected = { kind: 'local', file: 'mobilefacenet-int8.onnx', sha256: 'b'.repeat(64), size: 5, calibration };
+    const local = withField(mobilefacenet, ['source'], expected);
+
+    it('keeps the calibration record, also through JSON', () => {
+      expect(parseModelEntry(viaJson(parseModelEntry(local))).source).toEqual(expected);
+    });
+
+    it.each([
+      ['source.calibration.images', ['source', 'calibration', 'images'], 0],
+      ['source.calibration.samples', ['source', 'calibration', 'samples'], 1.5],
+      ['source.calibration.sha256', ['source', 'calibration', 'sha256'], 'x'],
+      ['source.calibration.origin', ['source', 'calibration', 'origin'], undefined],
+    ])('names the bad field %s', (field, path, value) => {
+      expect(() => parseModelEntry(withField(local, path, value))).toThrow(field);
+    });
+  });
+
   it.each([
     ['source.files', ['source', 'files'], []],
     ['source.files[1].path', ['source', 'files', 1, 'path'], 'model/../../x.bin'],

@@ -10,6 +10,7 @@ import type {
   ModelSource,
   NpmModelSource,
   OriginalWeights,
+  CalibrationRecord,
   PinnedPackageFile,
 } from './types.js';
 
@@ -87,7 +88,11 @@ function parseSource(value: unknown): ModelSource {
   const { sha256, size } = parsePin(o, 'source.');
   if (kind === 'local') {
     const local: LocalModelSource = { kind, file: string(o, 'file', 'source.'), sha256, size };
-    return o.convertedFrom === undefined ? local : { ...local, convertedFrom: parseOriginalWeights(o.convertedFrom) };
+    return {
+      ...local,
+      ...(o.convertedFrom === undefined ? {} : { convertedFrom: parseOriginalWeights(o.convertedFrom) }),
+      ...(o.calibration === undefined ? {} : { calibration: parseCalibration(o.calibration) }),
+    };
   }
   const pkg = {
     package: string(o, 'package', 'source.'),
@@ -116,6 +121,14 @@ function parseOriginalWeights(value: unknown): OriginalWeights {
   const prefix = 'source.convertedFrom.';
   const o = object(value, 'source.convertedFrom');
   return { file: string(o, 'file', prefix), ...parsePin(o, prefix), format: string(o, 'format', prefix) };
+}
+
+function parseCalibration(value: unknown): CalibrationRecord {
+  const prefix = 'source.calibration.';
+  const o = object(value, 'source.calibration');
+  const sha256 = string(o, 'sha256', prefix);
+  if (!SHA256_PATTERN.test(sha256)) fail(`${prefix}sha256`, 'must be 64 lowercase hex digits');
+  return { images: positiveInteger(o, 'images', prefix), samples: positiveInteger(o, 'samples', prefix), sha256, origin: string(o, 'origin', prefix) };
 }
 
 function parsePin(o: Json, prefix: string): { sha256: string; size: number } {

@@ -1,4 +1,4 @@
 export * from './types.js';
 export { OnnxGraph, MIN_OPSET, MAX_OPSET, type OnnxGraphOptions, type NodeOptions, type ModelOptions } from './graph.js';
 export * from './builder.js';
-export { decodeModel } from './encode.js';
+export { decodeModel, encodeModel } from './encode.js';

