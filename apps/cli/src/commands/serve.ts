@@ -59,7 +59,7 @@ async function serve(options: ServeOptions, output: Output): Promise<ExitStatus>
     logStream: process.stderr,
   });
   const interruption = catchInterrupt((text) => output.note(text), 'Stopping: requests in flight finish, then the store is closed.');
-  output.result({ url: server.url, port: server.port, store: settings.store, apiKey: server.generatedApiKey ?? null });
+  output.result({ url: server.url, port: server.port, store: settings.store, model: settings.model.id, detector: settings.detector, apiKey: server.generatedApiKey ?? null });
   output.line(`pv server listening on ${output.colour.cyan(server.url)} (page ${server.url}/, API ${server.url}/v1, OpenAPI ${server.url}/openapi.json)`);
   output.line(`store ${settings.store}, model ${settings.model.id}, detector ${settings.detector}, ${settings.metric.id} threshold ${settings.threshold}`);
   const note = thresholdNote(settings);
