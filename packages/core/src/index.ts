@@ -12,3 +12,6 @@ export * from './top-k.js';
 export * from './image-loader.js';
 export * from './vector.js';
 export * from './recognizer.js';
+export * from './analysis.js';
+export * from './review.js';
+export * from './confidence.js';
