@@ -1,17 +1,6 @@
+import { FACEPLUGIN, FACEPLUGIN_LICENCE } from './faceplugin.js';
+import { analysisModels } from './analysis-models.js';
 import type { DetectorModelEntry, EmbedderModelEntry, LandmarksModelEntry, ModelEntry } from './types.js';
-
-const FACEPLUGIN = {
-  kind: 'npm',
-  package: 'faceplugin-face-recognition-js',
-  version: '0.0.1',
-  integrity: 'sha512-shriXjd4zJHEwhK1jHK+bWo8Vv6Vu9B/w6RRsd4AFtNM/jaI2vhuOamOSMl9qQmLd8WlQ7dgqN+3C2iOi5pXWw==',
-} as const;
-
-const FACEPLUGIN_LICENCE =
-  'Declared MIT by faceplugin-face-recognition-js@0.0.1 (package.json "license": "MIT" and a bundled MIT LICENSE ' +
-  'file whose copyright line reads "2021 gitguanqi", not the publisher Faceplugin, so it looks like template text). ' +
-  'The package does not say where the weights come from or what data trained them; face-recognition training sets ' +
-  'often carry research-only terms. Provenance unverified: check before commercial use.';
 
 const PIXEL_127_128 = { mean: [127, 127, 127], std: [128, 128, 128] } as const;
 
@@ -227,4 +216,4 @@ export const dlibResnet: EmbedderModelEntry = {
 };
 
 /** Every model pv ships a catalog entry for, in a stable order. */
-export const builtInModels: readonly ModelEntry[] = [rfb320, landmarks68, mobilefacenet, dlibResnet];
+export const builtInModels: readonly ModelEntry[] = [rfb320, landmarks68, mobilefacenet, dlibResnet, ...analysisModels];
