@@ -5,3 +5,4 @@ export * from './folds.js';
 export * from './roc.js';
 export * from './evaluate.js';
 export * from './format.js';
+export * from './calibrate.js';
