@@ -6,3 +6,4 @@ export * from './roc.js';
 export * from './evaluate.js';
 export * from './format.js';
 export * from './calibrate.js';
+export * from './html-report.js';
