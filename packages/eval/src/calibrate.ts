@@ -1,14 +1,6 @@
-import { InvalidArgumentError, type Metric } from '@pv/core';
+import { InvalidArgumentError, type LabelledEmbedding, type Metric } from '@pv/core';
 import { areaUnderCurve, rocCurve, type RocCurve } from './roc.js';
 import type { ScoredPair } from './scored-pair.js';
-
-/** One embedded photo of a known person. */
-export interface LabelledEmbedding {
-  readonly label: string;
-  readonly embedding: Float32Array;
-  /** Where it came from (a file path), for reports. */
-  readonly source?: string;
-}
 
 /** A pair of labelled embeddings and its score. */
 export interface LabelledPair extends ScoredPair {
