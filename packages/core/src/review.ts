@@ -91,7 +91,7 @@ export const REVIEW_LIMITS: Readonly<Record<Exclude<ReviewMode, 'off'>, ReviewLi
     maxBrightness: 200,
     minContrast: 25,
     maxYaw: 30,
-    maxPitch: 30,
+    maxPitch: 35,
     maxRoll: 25,
     requireEyesOpen: true,
     requireLive: true,
