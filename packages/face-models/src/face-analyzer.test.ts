@@ -57,7 +57,7 @@ describe('FaceAnalyzerModels', () => {
     expect(Object.values(fake.runners).every((r) => r.closed)).toBe(true);
   });
 
-  it('feeds each model its catalog crop, size and channel order (liveness B,G,R raw; pose ImageNet RGB)', async () => {
+  it('feeds each model its catalog crop, size and channel order (liveness B,G,R raw; pose B,G,R ImageNet-normalised)', async () => {
     const fake = runtime();
     const analyzer = await FaceAnalyzerModels.open(fake, { kinds: ['liveness', 'pose'] });
     await analyzer.analyze(photo(), face, ['liveness', 'pose']);
@@ -70,7 +70,8 @@ describe('FaceAnalyzerModels', () => {
     expect(live.data[2 * plane + 64 * 128]).toBe(255); // R plane, left (red) pixel
     const pose = fake.runners.pose!.calls[0]!.input!;
     expect(pose.dims).toEqual([1, 3, 224, 224]);
-    expect(pose.data[0]).toBeCloseTo((1 - 0.485) / 0.229, 4); // R plane, red pixel
+    expect(pose.data[0]).toBeCloseTo((0 - 0.485) / 0.229, 4); // B plane (first), red pixel
+    expect(pose.data[2 * 224 * 224]).toBeCloseTo((1 - 0.406) / 0.225, 4); // R plane (last), red pixel
   });
 
   it('measures quality without a model and refuses kinds it was not opened with', async () => {
