@@ -57,7 +57,7 @@ export async function loadCalibrationFile(file: string = calibrationFilePath()):
   try {
     parsed = JSON.parse(text);
   } catch (error) {
-    throw new InvalidArgumentError(`${file} is not JSON: ${(error as Error).message}`, { file }, { cause: error });
+    throw new InvalidArgumentError(`${file} is not JSON: ${(error as Error).message}`, { file });
   }
   const o = parsed as Partial<CalibrationFile> | null;
   if (o === null || typeof o !== 'object' || o.version !== 1 || typeof o.models !== 'object' || o.models === null) {
