@@ -4,3 +4,4 @@ export * from './faceplugin.js';
 export * from './validate.js';
 export * from './catalog.js';
 export * from './analysis-models.js';
+export * from './confidence.js';

@@ -177,6 +177,18 @@ export interface LandmarksModelEntry extends ModelEntryBase {
   readonly fivePointIndices: readonly [readonly number[], readonly number[], readonly number[], readonly number[], readonly number[]];
 }
 
+/** A decision threshold that keeps the false-accept rate at a target, measured on many cross-identity pairs. */
+export interface FarThresholdSpec {
+  /** The {@link ThresholdSpec.metric} the value is in. */
+  readonly metric: string;
+  /** The target false-accept rate, e.g. 0.001. */
+  readonly far: number;
+  /** The threshold in the metric's units. */
+  readonly value: number;
+  /** The share of same-person pairs it accepted on the calibration data (0–1). */
+  readonly tar: number;
+}
+
 /** A face embedder. */
 export interface EmbedderModelEntry extends ModelEntryBase {
   readonly task: 'embedder';
@@ -189,6 +201,8 @@ export interface EmbedderModelEntry extends ModelEntryBase {
   /** Decision thresholds, one per supported metric; the first is in {@link EmbedderModelEntry.recommendedMetric}. */
   readonly thresholds: readonly ThresholdSpec[];
   readonly thresholdStatus: ThresholdStatus;
+  /** Thresholds at target false-accept rates (1e-2, 1e-3, 1e-4), per metric, when measured. */
+  readonly farThresholds?: readonly FarThresholdSpec[];
 }
 
 /** Which face analysis an analysis model performs (the `quality` analysis needs no model). */

@@ -3,6 +3,7 @@ import type {
   AnalysisCrop,
   AnalysisModelEntry,
   ColourOrder,
+  FarThresholdSpec,
   ConvertedNpmModelSource,
   LocalModelSource,
   ModelEntry,
@@ -79,6 +80,7 @@ export function parseModelEntry(value: unknown): ModelEntry {
         recommendedMetric,
         thresholds,
         thresholdStatus: oneOf(o, 'thresholdStatus', ['provisional', 'calibrated'] as const),
+        ...(o.farThresholds === undefined ? {} : { farThresholds: array(o, 'farThresholds').map((v, i) => parseFarThreshold(v, `farThresholds[${i}]`)) }),
       };
     }
   }
@@ -263,4 +265,14 @@ function parseAnalysisEntry(base: ModelEntryBase, o: Json): AnalysisModelEntry {
   const threshold = d.threshold;
   if (typeof threshold !== 'number' || !Number.isFinite(threshold)) fail('decision.threshold', 'must be a finite number');
   return { ...entry, decision: { threshold: threshold as number, chosen: string(d, 'chosen', 'decision.') } };
+}
+
+function parseFarThreshold(value: unknown, where: string): FarThresholdSpec {
+  const o = object(value, where);
+  const num = (key: string, min: number, max: number): number => {
+    const v = o[key];
+    if (typeof v !== 'number' || !Number.isFinite(v) || v < min || v > max) fail(`${where}.${key}`, `must be a number in [${min}, ${max}]`);
+    return v as number;
+  };
+  return { metric: string(o, 'metric', `${where}.`), far: num('far', 0, 1), value: num('value', -Infinity, Infinity), tar: num('tar', 0, 1) };
 }

@@ -105,6 +105,7 @@ const bench: BenchModule = {
     const sets = ['lfw-fold1', 'celeba-sample'] as const;
     const out: string[] = [];
 
+    out.push('The machine was shared with other helpers\' work while this ran (load average in the footer): compare the rows with each other, not with other sections.', '');
     out.push('### Cost per face (median ms, one onnxruntime thread, measured interleaved in one run)', '');
     out.push('| step | median ms per face |', '| --- | --- |');
     out.push(`| plain recognition (RFB-320 + 68 landmarks + MobileFaceNet on the decoded photo, largest face) | ${ms(median(cost.plain!))} |`);
