@@ -72,7 +72,7 @@ test('the calibration report renders its ROC curve, histograms and error thumbna
     await page.goto(`file://${report}`);
     expect(await page.locator('svg[aria-label="ROC curve"] path').count()).toBe(1);
     expect(await page.locator('svg[aria-label="score histograms"] rect').count()).toBeGreaterThan(3);
-    const widths = await page.locator('.pair img').evaluateAll((images) => images.map((i) => (i as HTMLImageElement).naturalWidth));
+    const widths = await page.locator('.pair img').evaluateAll((images) => images.map((i) => (i as unknown as { naturalWidth: number }).naturalWidth));
     expect(widths.length).toBeGreaterThanOrEqual(4);
     expect(widths.every((w) => w === 96)).toBe(true);
     const png = await page.screenshot({ fullPage: true });

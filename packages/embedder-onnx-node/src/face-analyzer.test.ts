@@ -2,7 +2,7 @@
 // gender model against this repository's hand labels of celeba-sample (fixtures/celeba-sample-labels.json).
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { ANALYSIS_KINDS, reviewAnalyses, reviewFace, type FaceAnalysis, type RgbImage } from '@pv/core';
+import { ANALYSIS_KINDS, reviewAnalyses, reviewFace, type AnalysisKind, type FaceAnalysis, type RgbImage } from '@pv/core';
 import type { FaceAnalyzerModels } from '@pv/face-models';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -29,7 +29,7 @@ afterAll(async () => {
 });
 
 /** The strict-review analyses of the largest face of an encoded photo. */
-async function analyseLargest(bytes: Uint8Array | string, kinds = reviewAnalyses('strict')): Promise<FaceAnalysis> {
+async function analyseLargest(bytes: Uint8Array | string, kinds: readonly AnalysisKind[] = reviewAnalyses('strict')): Promise<FaceAnalysis> {
   const image: RgbImage = await loader.load(bytes);
   const faces = await detector.detect(image);
   const face = faces.sort((a, b) => b.box.width * b.box.height - a.box.width * a.box.height)[0];
