@@ -1,17 +1,6 @@
+import { FACEPLUGIN, FACEPLUGIN_LICENCE } from './faceplugin.js';
+import { analysisModels } from './analysis-models.js';
 import type { DetectorModelEntry, EmbedderModelEntry, LandmarksModelEntry, ModelEntry } from './types.js';
-
-const FACEPLUGIN = {
-  kind: 'npm',
-  package: 'faceplugin-face-recognition-js',
-  version: '0.0.1',
-  integrity: 'sha512-shriXjd4zJHEwhK1jHK+bWo8Vv6Vu9B/w6RRsd4AFtNM/jaI2vhuOamOSMl9qQmLd8WlQ7dgqN+3C2iOi5pXWw==',
-} as const;
-
-const FACEPLUGIN_LICENCE =
-  'Declared MIT by faceplugin-face-recognition-js@0.0.1 (package.json "license": "MIT" and a bundled MIT LICENSE ' +
-  'file whose copyright line reads "2021 gitguanqi", not the publisher Faceplugin, so it looks like template text). ' +
-  'The package does not say where the weights come from or what data trained them; face-recognition training sets ' +
-  'often carry research-only terms. Provenance unverified: check before commercial use.';
 
 const PIXEL_127_128 = { mean: [127, 127, 127], std: [128, 128, 128] } as const;
 
@@ -143,6 +132,19 @@ export const mobilefacenet: EmbedderModelEntry = {
     { metric: 'l2', value: 1.2 },
   ],
   thresholdStatus: 'calibrated',
+  // FAR-targeted thresholds: `pnpm bench --only face-models` (packages/face-models/bench), 2026-12-06, from every
+  // pair of the 931 lfw-fold1 + celeba-sample faces (451 identities by folder; 1357 same-person, 431 558
+  // cross-identity pairs), cosine distance of L2-normalised embeddings, loosest threshold whose FAR on the
+  // cross-identity pairs stays within the target (@pv/eval calibrate). The l2 values are the same cuts on unit
+  // vectors, sqrt(2 * cosine). At 1e-4 about 43 impostor pairs are accepted: an estimate.
+  farThresholds: [
+    { metric: 'cosine', far: 0.01, value: 0.753, tar: 0.9727 },
+    { metric: 'cosine', far: 0.001, value: 0.6646, tar: 0.9587 },
+    { metric: 'cosine', far: 0.0001, value: 0.5926, tar: 0.9381 },
+    { metric: 'l2', far: 0.01, value: 1.2272, tar: 0.9727 },
+    { metric: 'l2', far: 0.001, value: 1.1529, tar: 0.9587 },
+    { metric: 'l2', far: 0.0001, value: 1.0887, tar: 0.9381 },
+  ],
 };
 
 /**
@@ -224,7 +226,20 @@ export const dlibResnet: EmbedderModelEntry = {
     { metric: 'cosine', value: 0.089 },
   ],
   thresholdStatus: 'calibrated',
+  // FAR-targeted thresholds: `pnpm bench --only face-models` (packages/face-models/bench), 2026-12-06, from every
+  // pair of the 931 lfw-fold1 + celeba-sample faces (451 identities by folder; 1357 same-person, 431 558
+  // cross-identity pairs), cosine distance of L2-normalised embeddings, loosest threshold whose FAR on the
+  // cross-identity pairs stays within the target (@pv/eval calibrate). The l2 values are the same cuts on unit
+  // vectors, sqrt(2 * cosine). At 1e-4 about 43 impostor pairs are accepted: an estimate.
+  farThresholds: [
+    { metric: 'cosine', far: 0.01, value: 0.0895, tar: 0.9595 },
+    { metric: 'cosine', far: 0.001, value: 0.0727, tar: 0.885 },
+    { metric: 'cosine', far: 0.0001, value: 0.059, tar: 0.717 },
+    { metric: 'l2', far: 0.01, value: 0.4231, tar: 0.9595 },
+    { metric: 'l2', far: 0.001, value: 0.3813, tar: 0.885 },
+    { metric: 'l2', far: 0.0001, value: 0.3435, tar: 0.717 },
+  ],
 };
 
 /** Every model pv ships a catalog entry for, in a stable order. */
-export const builtInModels: readonly ModelEntry[] = [rfb320, landmarks68, mobilefacenet, dlibResnet];
+export const builtInModels: readonly ModelEntry[] = [rfb320, landmarks68, mobilefacenet, dlibResnet, ...analysisModels];

@@ -21,12 +21,18 @@ const facenet: EmbedderModelEntry = {
 };
 
 describe('built-in catalog', () => {
-  it('lists rfb320, landmarks68, mobilefacenet and dlib-resnet with their tasks', () => {
+  it('lists rfb320, landmarks68, mobilefacenet, dlib-resnet and the six analysis models with their tasks', () => {
     expect(listModels().map((m) => [m.id, m.task])).toEqual([
       ['rfb320', 'detector'],
       ['landmarks68', 'landmarks'],
       ['mobilefacenet', 'embedder'],
       ['dlib-resnet', 'embedder'],
+      ['liveness', 'analysis'],
+      ['pose', 'analysis'],
+      ['eyes', 'analysis'],
+      ['age', 'analysis'],
+      ['gender', 'analysis'],
+      ['expression', 'analysis'],
     ]);
   });
 

@@ -1,4 +1,7 @@
 export * from './types.js';
 export * from './builtin.js';
+export * from './faceplugin.js';
 export * from './validate.js';
 export * from './catalog.js';
+export * from './analysis-models.js';
+export * from './confidence.js';

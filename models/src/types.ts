@@ -1,7 +1,7 @@
 import type { AlignmentSpec, ThresholdSpec } from '@pv/core';
 
 /** What a model does in the pipeline. */
-export type ModelTask = 'detector' | 'landmarks' | 'embedder';
+export type ModelTask = 'detector' | 'landmarks' | 'embedder' | 'analysis';
 
 /** A file inside a package published on the npm registry, pinned by hashes. */
 export interface NpmModelSource {
@@ -194,6 +194,18 @@ export interface LandmarksModelEntry extends ModelEntryBase {
   readonly fivePointIndices: readonly [readonly number[], readonly number[], readonly number[], readonly number[], readonly number[]];
 }
 
+/** A decision threshold that keeps the false-accept rate at a target, measured on many cross-identity pairs. */
+export interface FarThresholdSpec {
+  /** The {@link ThresholdSpec.metric} the value is in. */
+  readonly metric: string;
+  /** The target false-accept rate, e.g. 0.001. */
+  readonly far: number;
+  /** The threshold in the metric's units. */
+  readonly value: number;
+  /** The share of same-person pairs it accepted on the calibration data (0–1). */
+  readonly tar: number;
+}
+
 /** A face embedder. */
 export interface EmbedderModelEntry extends ModelEntryBase {
   readonly task: 'embedder';
@@ -211,7 +223,42 @@ export interface EmbedderModelEntry extends ModelEntryBase {
    * pick it when the user names no detector. Absent: pv's default detector (`rfb320`).
    */
   readonly detector?: string;
+  /** Thresholds at target false-accept rates (1e-2, 1e-3, 1e-4), per metric, when measured. */
+  readonly farThresholds?: readonly FarThresholdSpec[];
+}
+
+/** Which face analysis an analysis model performs (the `quality` analysis needs no model). */
+export type AnalysisModelKind = 'liveness' | 'pose' | 'eyes' | 'age' | 'gender' | 'expression';
+
+/**
+ * How the region an analysis model sees is cut from the photo, given the detection box (x, y, w, h):
+ * - `centred-scale`: a box `scale` times the detection box around its centre, the scale lowered until it
+ *   fits the photo, then shifted inside the photo;
+ * - `expand`: the detection box grown by `margin` times its width/height on every side, clipped to the photo;
+ * - `anchored`: the detection box's top-left corner kept, width and height times `scale`, clipped to the photo;
+ * - `eyes`: one square per eye from the 68-point landmarks: centred on the mean of the eyelid points, side
+ *   = `padding` times the eye-corner distance.
+ * The region is then resized to the input size (bilinear).
+ */
+export type AnalysisCrop =
+  | { readonly kind: 'centred-scale'; readonly scale: number }
+  | { readonly kind: 'expand'; readonly margin: number }
+  | { readonly kind: 'anchored'; readonly scale: number }
+  | { readonly kind: 'eyes'; readonly padding: number };
+
+/** A face analysis model (liveness, pose, eyes, age, gender, expression). */
+export interface AnalysisModelEntry extends ModelEntryBase {
+  readonly task: 'analysis';
+  readonly analysis: AnalysisModelKind;
+  readonly crop: AnalysisCrop;
+  /** What the outputs mean and how pv turns them into a result, in words (checked against the graph). */
+  readonly postprocessing: string;
+  /**
+   * The decision threshold on the model's score, where it makes a yes/no decision (liveness: probability of
+   * "live" at or above which a face is live), with how it was chosen.
+   */
+  readonly decision?: { readonly threshold: number; readonly chosen: string };
 }
 
 /** One catalog entry. */
-export type ModelEntry = DetectorModelEntry | LandmarksModelEntry | EmbedderModelEntry;
+export type ModelEntry = DetectorModelEntry | LandmarksModelEntry | EmbedderModelEntry | AnalysisModelEntry;

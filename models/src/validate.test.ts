@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { builtInModels, dlibResnet, landmarks68, mobilefacenet, parseModelEntry, rfb320 } from './index.js';
+import { builtInModels, dlibResnet, landmarks68, livenessModel, mobilefacenet, parseModelEntry, rfb320 } from './index.js';
 
 /** A JSON round trip, as entries read back from a file look. */
 function viaJson(value: unknown): unknown {
@@ -37,6 +37,13 @@ describe('parseModelEntry', () => {
   it('checks landmark groups against the point count', () => {
     expect(() => parseModelEntry(withField(landmarks68, ['fivePointIndices', 2], [68]))).toThrow(/0\.\.67/u);
     expect(() => parseModelEntry(withField(landmarks68, ['fivePointIndices'], [[1], [2]]))).toThrow(/five groups/u);
+  });
+
+  it('checks analysis entries: kind, crop and decision', () => {
+    expect(() => parseModelEntry(withField(livenessModel, ['analysis'], 'mood'))).toThrow(/analysis/u);
+    expect(() => parseModelEntry(withField(livenessModel, ['crop'], { kind: 'centred-scale', scale: 0 }))).toThrow(/crop\.scale/u);
+    expect(() => parseModelEntry(withField(livenessModel, ['crop'], { kind: 'spiral' }))).toThrow(/crop\.kind/u);
+    expect(() => parseModelEntry(withField(livenessModel, ['decision', 'threshold'], 'high'))).toThrow(/decision\.threshold/u);
   });
 
   it('checks embedder alignment and thresholds', () => {

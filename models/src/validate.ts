@@ -1,6 +1,9 @@
 import { InvalidArgumentError, type AlignmentSpec, type Point, type ThresholdSpec } from '@pv/core';
 import type {
+  AnalysisCrop,
+  AnalysisModelEntry,
   ColourOrder,
+  FarThresholdSpec,
   ConvertedNpmModelSource,
   LocalModelSource,
   ModelEntry,
@@ -33,7 +36,7 @@ export function parseModelEntry(value: unknown): ModelEntry {
   if (!MODEL_ID_PATTERN.test(id)) fail('id', `must match ${String(MODEL_ID_PATTERN)}`);
   const base: ModelEntryBase = {
     id,
-    task: oneOf(o, 'task', ['detector', 'landmarks', 'embedder'] as const),
+    task: oneOf(o, 'task', ['detector', 'landmarks', 'embedder', 'analysis'] as const),
     description: string(o, 'description'),
     format: oneOf(o, 'format', ['onnx'] as const),
     source: parseSource(o.source),
@@ -46,6 +49,8 @@ export function parseModelEntry(value: unknown): ModelEntry {
   switch (base.task) {
     case 'detector':
       return { ...base, task: 'detector' };
+    case 'analysis':
+      return parseAnalysisEntry(base, o);
     case 'landmarks': {
       const groups = array(o, 'fivePointIndices');
       const pointCount = positiveInteger(o, 'pointCount');
@@ -77,6 +82,7 @@ export function parseModelEntry(value: unknown): ModelEntry {
         thresholds,
         thresholdStatus: oneOf(o, 'thresholdStatus', ['provisional', 'calibrated'] as const),
         ...(o.detector === undefined ? {} : { detector: string(o, 'detector') }),
+        ...(o.farThresholds === undefined ? {} : { farThresholds: array(o, 'farThresholds').map((v, i) => parseFarThreshold(v, `farThresholds[${i}]`)) }),
       };
     }
   }
@@ -250,4 +256,37 @@ function shape(o: Json, prefix: string): number[] {
     fail(`${prefix}shape`, 'must be a non-empty list of positive integers or -1');
   }
   return dims;
+}
+
+function parseAnalysisEntry(base: ModelEntryBase, o: Json): AnalysisModelEntry {
+  const analysis = oneOf(o, 'analysis', ['liveness', 'pose', 'eyes', 'age', 'gender', 'expression'] as const);
+  const c = object(o.crop, 'crop');
+  const kind = oneOf(c, 'kind', ['centred-scale', 'expand', 'anchored', 'eyes'] as const, 'crop.');
+  const factor = (key: string): number => {
+    const v = c[key];
+    if (typeof v !== 'number' || !Number.isFinite(v) || v <= 0) fail(`crop.${key}`, 'must be a positive number');
+    return v as number;
+  };
+  const crop: AnalysisCrop =
+    kind === 'expand'
+      ? { kind, margin: factor('margin') }
+      : kind === 'eyes'
+        ? { kind, padding: factor('padding') }
+        : { kind, scale: factor('scale') };
+  const entry: AnalysisModelEntry = { ...base, task: 'analysis', analysis, crop, postprocessing: string(o, 'postprocessing') };
+  if (o.decision === undefined) return entry;
+  const d = object(o.decision, 'decision');
+  const threshold = d.threshold;
+  if (typeof threshold !== 'number' || !Number.isFinite(threshold)) fail('decision.threshold', 'must be a finite number');
+  return { ...entry, decision: { threshold: threshold as number, chosen: string(d, 'chosen', 'decision.') } };
+}
+
+function parseFarThreshold(value: unknown, where: string): FarThresholdSpec {
+  const o = object(value, where);
+  const num = (key: string, min: number, max: number): number => {
+    const v = o[key];
+    if (typeof v !== 'number' || !Number.isFinite(v) || v < min || v > max) fail(`${where}.${key}`, `must be a number in [${min}, ${max}]`);
+    return v as number;
+  };
+  return { metric: string(o, 'metric', `${where}.`), far: num('far', 0, 1), value: num('value', -Infinity, Infinity), tar: num('tar', 0, 1) };
 }

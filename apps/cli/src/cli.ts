@@ -1,5 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
+import { registerAnalyze } from './commands/analyze.js';
+import { registerCalibrate } from './commands/calibrate.js';
 import { registerCluster } from './commands/cluster.js';
 import { registerCompare } from './commands/compare.js';
 import { registerDemo } from './commands/demo.js';
@@ -49,6 +51,8 @@ Example:
   registerStore(program, run);
   registerServe(program, run);
   registerDemo(program, run);
+  registerAnalyze(program, run);
+  registerCalibrate(program, run);
   return program;
 }
 

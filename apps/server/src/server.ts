@@ -1,7 +1,7 @@
 import { Gallery, type Metric } from '@pv/core';
 import { loadLocalModels } from '@pv/model-fetch';
 import { resolveSettings, type ResolvedSettings } from '@pv/settings';
-import { defaultStoreUri, readConfigFile } from '@pv/settings/node';
+import { defaultStoreUri, readConfigFile, savedThresholds } from '@pv/settings/node';
 import { openStore } from '@pv/stores';
 import type { FastifyInstance } from 'fastify';
 import { pino, type DestinationStream } from 'pino';
@@ -50,7 +50,7 @@ function servedSettings(config: ServerConfig): ResolvedSettings {
       ...(config.detector !== undefined ? { detector: config.detector } : {}),
       ...(config.threshold !== undefined ? { threshold: config.threshold } : {}),
     },
-    config: { thresholds: readConfigFile().thresholds ?? {} },
+    config: { thresholds: savedThresholds(readConfigFile()) },
     defaultStore: defaultStoreUri(),
   });
 }

@@ -20,3 +20,6 @@ export * from './labels.js';
 export * from './gallery.js';
 export * from './enroll-images.js';
 export * from './recognizer.js';
+export * from './analysis.js';
+export * from './review.js';
+export * from './confidence.js';

@@ -9,3 +9,4 @@ export * from './image-files.js';
 export * from './image-loader.js';
 export * from './create-recognizer.js';
 export * from './image-read.js';
+export * from './face-analyzer.js';

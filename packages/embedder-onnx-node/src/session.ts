@@ -29,6 +29,9 @@ export function ortSessionOptions(options: OnnxSessionOptions = {}): ort.Inferen
     interOpNumThreads: options.interOpNumThreads ?? 1,
     executionMode: options.executionMode ?? 'sequential',
     graphOptimizationLevel: options.graphOptimizationLevel ?? 'all',
+    // Errors only: the SSR-Net age and gender graphs list their weights as inputs, which makes onnxruntime
+    // print one warning per weight at load time.
+    logSeverityLevel: 3,
     extra: { session: { intra_op: { allow_spinning: spinning }, inter_op: { allow_spinning: spinning } } },
   };
 }

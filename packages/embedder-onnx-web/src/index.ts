@@ -8,3 +8,4 @@ export * from './onnx-embedder.js';
 export * from './image-input.js';
 export * from './image-loader.js';
 export * from './browser-recognizer.js';
+export * from './face-analyzer.js';

@@ -5,3 +5,5 @@ export * from './folds.js';
 export * from './roc.js';
 export * from './evaluate.js';
 export * from './format.js';
+export * from './calibrate.js';
+export * from './html-report.js';

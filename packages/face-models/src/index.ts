@@ -7,3 +7,6 @@ export * from './ort-session-runner.js';
 export * from './landmarks68.js';
 export * from './rfb320-detector.js';
 export * from './onnx-embedder.js';
+export * from './analysis-crop.js';
+export * from './analysis-outputs.js';
+export * from './face-analyzer.js';

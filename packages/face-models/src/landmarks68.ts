@@ -1,4 +1,4 @@
-import { InvalidArgumentError, type Box, type FiveLandmarks, type RgbImage } from '@pv/core';
+import { InvalidArgumentError, type Box, type FiveLandmarks, type Point, type RgbImage } from '@pv/core';
 import type { LandmarksModelEntry } from '@pv/models';
 import { cropImage, packTensor, pixelBox, reduce68To5, resizeImage } from '@pv/vision';
 import { imageInputSpec, type ImageInputSpec } from './input-spec.js';
@@ -57,17 +57,31 @@ export class Landmarks68 {
   }
 
   /** The five landmarks of the face in `box`, in `image` pixels. */
-  locate(image: RgbImage, box: Box): Promise<FiveLandmarks> {
+  async locate(image: RgbImage, box: Box): Promise<FiveLandmarks> {
+    const { xy, region } = await this.#run(image, box);
+    return reduce68To5(xy, {
+      groups: this.#entry.fivePointIndices,
+      transform: [region.width, 0, region.x, 0, region.height, region.y],
+    });
+  }
+
+  /** All 68 points of the face in `box` (zero-based iBUG order), in `image` pixels. */
+  async points(image: RgbImage, box: Box): Promise<Point[]> {
+    const { xy, region } = await this.#run(image, box);
+    const out: Point[] = [];
+    for (let i = 0; i < this.#entry.pointCount; i++) {
+      out.push({ x: region.x + xy[2 * i]! * region.width, y: region.y + xy[2 * i + 1]! * region.height });
+    }
+    return out;
+  }
+
+  #run(image: RgbImage, box: Box): Promise<{ xy: Float32Array; region: Box }> {
     return this.#queue.run(async () => {
       const { name, channels, width, height, normalization } = this.#input;
       const region = Landmarks68.cropRegion(box);
       packTensor(resizeImage(cropImage(image, region), width, height, { filter: 'area' }), this.#buffer, 0, normalization);
       const outputs = await this.#runner.run({ [name]: { data: this.#buffer, dims: [1, channels, height, width] } });
-      const xy = outputValues(outputs, this.#outputName, this.#entry.id, 2 * this.#entry.pointCount);
-      return reduce68To5(xy, {
-        groups: this.#entry.fivePointIndices,
-        transform: [region.width, 0, region.x, 0, region.height, region.y],
-      });
+      return { xy: outputValues(outputs, this.#outputName, this.#entry.id, 2 * this.#entry.pointCount), region };
     });
   }
 

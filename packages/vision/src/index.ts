@@ -11,3 +11,4 @@ export * from './resize.js';
 export * from './similarity.js';
 export * from './tensor.js';
 export * from './warp.js';
+export * from './quality.js';

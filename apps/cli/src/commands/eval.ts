@@ -10,6 +10,7 @@ import { failureReason, openFaceFileSource, type FileEmbeddings } from '../face-
 import { catchInterrupt } from '../interrupt.js';
 import { ExitCode, type ExitStatus, type Output } from '../output.js';
 import { settingsOf } from '../pipeline.js';
+import { writeEvaluationReport } from '../html-report-file.js';
 import { createProgress } from '../progress.js';
 
 /** Options of `pv eval lfw`. */
@@ -18,6 +19,7 @@ export interface EvalLfwOptions extends PipelineOptions, JobsOptions {
   readonly pairs?: string;
   readonly images?: string;
   readonly folds: number;
+  readonly report?: string;
 }
 
 /** Registers `pv eval` and its protocols. */
@@ -33,7 +35,8 @@ export function registerEval(program: Command, run: CommandRunner): void {
     .requiredOption('--root <dir>', 'the dataset folder: pairs.txt and images/<Name>/<Name>_0001.jpg')
     .option('--pairs <file>', 'the pairs list (default: <root>/pairs.txt)')
     .option('--images <dir>', 'the images folder (default: <root>/images)')
-    .addOption(new Option('--folds <n>', 'cross-validation folds').argParser(parsePositiveInteger).default(10));
+    .addOption(new Option('--folds <n>', 'cross-validation folds').argParser(parsePositiveInteger).default(10))
+    .option('--report <file.html>', 'also write an HTML report: ROC curve, score histograms, worst false accepts and rejects');
   withPipeline(lfw);
   withJobs(lfw);
   withJson(lfw);
@@ -88,6 +91,7 @@ async function evalLfw(options: EvalLfwOptions, output: Output): Promise<ExitSta
   output.result({ model: source.modelId, dataset: { root: path.resolve(options.root), pairs: dataset.pairs.length }, report, unreadable });
   output.line(`LFW evaluation of ${source.modelId} (${metric.id}) on ${plural(dataset.pairs.length, 'pair')} from ${displayPath(options.root)}`);
   output.line(formatReport(report, { format: 'text' }));
+  if (options.report) await writeEvaluationReport(options.report, `LFW evaluation of ${source.modelId} (${metric.id})`, report, dataset.pairs, (image) => dataset.imagePath(image));
   if (unreadable.length > 0) {
     output.line(output.colour.red(`${plural(unreadable.length, 'image')} could not be used:`));
     for (const f of unreadable) output.line(`  ${failureReason(f.code).padEnd(14)}${displayPath(f.file)}: ${f.message}`);

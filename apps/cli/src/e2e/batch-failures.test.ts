@@ -133,7 +133,7 @@ describe('usage errors', { timeout: E2E_TIMEOUT_MS }, () => {
   });
 
   it('every command has --help with an example', async () => {
-    for (const command of [['enroll'], ['verify'], ['identify'], ['compare'], ['cluster'], ['eval', 'lfw'], ['models', 'list'], ['store', 'export'], ['demo'], ['serve']]) {
+    for (const command of [['enroll'], ['verify'], ['identify'], ['compare'], ['cluster'], ['eval', 'lfw'], ['models', 'list'], ['store', 'export'], ['demo'], ['serve'], ['analyze'], ['calibrate']]) {
       const run = await runPv([...command, '--help'], work);
       expect(run.code, command.join(' ')).toBe(0);
       expect(run.stdout, command.join(' ')).toMatch(new RegExp(`Usage: pv ${command.join(' ')} `, 'u'));

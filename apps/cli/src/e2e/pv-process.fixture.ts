@@ -48,8 +48,8 @@ export function assertBuilt(): void {
  * config file inside the run's working directory, so runs never touch the user's own.
  */
 function environment(cwd: string, extra: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = { ...process.env, NO_COLOR: '1', PV_HOME: cwd, PV_CONFIG: `${cwd}/pv-config.json`, ...extra };
-  for (const key of ['PV_STORE', 'PV_MODEL', 'PV_DETECTOR', 'PV_METRIC', 'PV_THRESHOLD']) if (!(key in extra)) delete env[key];
+  const env: NodeJS.ProcessEnv = { ...process.env, NO_COLOR: '1', PV_HOME: cwd, PV_CONFIG_DIR: `${cwd}/pv-config`, ...extra };
+  for (const key of ['PV_STORE', 'PV_MODEL', 'PV_DETECTOR', 'PV_METRIC', 'PV_THRESHOLD', 'PV_CONFIG']) if (!(key in extra)) delete env[key];
   return env;
 }
 

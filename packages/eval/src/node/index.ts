@@ -1,1 +1,2 @@
 export * from './lfw-dataset.js';
+export * from './calibration-file.js';
