@@ -1,6 +1,6 @@
 // `pnpm bench --only pipeline-node`: the worker pool of openFaceEncoder, 2 workers against 1, for RFB-320 and
 // MTCNN, with the settings that could decide the ratio; and in-thread against a pool of one, per photo.
-import { mkdtemp, readdir, rm, symlink } from 'node:fs/promises';
+import { mkdtemp, rm, symlink } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import type { FaceEncoder } from '@pv/core';
@@ -9,25 +9,21 @@ import { importMtcnn } from '@pv/mtcnn';
 import sharp from 'sharp';
 import type { BenchModule } from '../../../scripts/bench-types.js';
 import { median } from '../../../scripts/bench-timing.js';
+import { lfwFiles } from '../../embedder-onnx-node/bench/lfw-timing.js';
 import { openFaceEncoder, openFaceEncoderPool, type FaceEncoderSpec } from '../src/index.js';
 
-/** The first `count` LFW fold-1 photos, by person then file name. */
-async function lfwFiles(sharedDir: string, count: number): Promise<string[]> {
-  const root = path.join(sharedDir, 'data', 'lfw-fold1', 'images');
-  const files: string[] = [];
-  for (const person of (await readdir(root)).sort()) {
-    for (const name of (await readdir(path.join(root, person))).sort()) files.push(path.join(root, person, name));
-    if (files.length >= count) break;
-  }
-  return files.slice(0, count);
-}
+/** CPU seconds this process (all its threads) used, per wall-clock second, over the last `timed` call. */
+let lastCoresUsed = 0;
 
 /** Seconds to encode every file (all faces must be found: a failure makes the figure meaningless). */
 async function secondsFor(encoder: FaceEncoder, files: readonly string[]): Promise<number> {
+  const cpu = process.cpuUsage();
   const started = performance.now();
   let failed = 0;
   for await (const result of encoder.encodeMany(files)) if (!result.ok) failed++;
   const seconds = (performance.now() - started) / 1000;
+  const used = process.cpuUsage(cpu);
+  lastCoresUsed = (used.user + used.system) / 1e6 / seconds;
   if (failed > files.length / 10) throw new Error(`${failed} of ${files.length} benchmark photos failed`);
   return seconds;
 }
@@ -40,6 +36,8 @@ interface PairResult {
   readonly two: number;
   readonly ratios: number[];
   readonly loads: string[];
+  /** Cores the process got (CPU seconds per second) with 1 and with 2 workers, per round. */
+  readonly cores: [number, number][];
 }
 
 /**
@@ -55,16 +53,22 @@ async function pair(label: string, spec: FaceEncoderSpec, files: readonly string
     const rates: [number[], number[]] = [[], []];
     const ratios: number[] = [];
     const loads: string[] = [];
+    const cores: [number, number][] = [];
     for (let round = 0; round < rounds; round++) {
       loads.push(load());
       const a = files.length / (await secondsFor(one, files));
+      const coresOne = lastCoresUsed;
       const b = files.length / (await secondsFor(two, files));
+      cores.push([coresOne, lastCoresUsed]);
       rates[0].push(a);
       rates[1].push(b);
       ratios.push(b / a);
-      log(`${label} round ${round + 1}: 1 worker ${a.toFixed(1)}/s, 2 workers ${b.toFixed(1)}/s (${(b / a).toFixed(2)}x), load ${loads.at(-1)}`);
+      log(
+        `${label} round ${round + 1}: 1 worker ${a.toFixed(1)}/s on ${coresOne.toFixed(2)} cores, ` +
+          `2 workers ${b.toFixed(1)}/s on ${lastCoresUsed.toFixed(2)} cores (${(b / a).toFixed(2)}x), load ${loads.at(-1)}`,
+      );
     }
-    return { label, one: median(rates[0]), two: median(rates[1]), ratios, loads };
+    return { label, one: median(rates[0]), two: median(rates[1]), ratios, loads, cores };
   } finally {
     await Promise.all([one.close(), two.close()]);
   }
@@ -124,10 +128,12 @@ const bench: BenchModule = {
         'MobileFaceNet embeddings, face policy `largest`. Each row opens a pool of 1 and a pool of 2 workers and then',
         `alternates them for ${rounds} rounds over the same files, so both see the same machine load; medians of the rounds.`,
         '',
-        '| setting | 1 worker (photos/s) | 2 workers (photos/s) | 2 vs 1 (median) | per round | 1-min load per round |',
-        '| --- | ---: | ---: | ---: | ---: | --- |',
+        '| setting | 1 worker (photos/s) | 2 workers (photos/s) | 2 vs 1 (median) | per round | cores got, 1 → 2 workers, per round | 1-min load per round |',
+        '| --- | ---: | ---: | ---: | ---: | --- | --- |',
         ...results.map(
-          (r) => `| ${r.label} | ${r.one.toFixed(1)} | ${r.two.toFixed(1)} | ${(r.two / r.one).toFixed(2)} | ${range(r.ratios)} | ${r.loads.join(', ')} |`,
+          (r) =>
+            `| ${r.label} | ${r.one.toFixed(1)} | ${r.two.toFixed(1)} | ${(r.two / r.one).toFixed(2)} | ${range(r.ratios)} | ` +
+            `${r.cores.map(([a, b]) => `${a.toFixed(2)} → ${b.toFixed(2)}`).join(', ')} | ${r.loads.join(', ')} |`,
         ),
         '',
         '| per photo | in this thread (ms) | pool of 1 worker (ms) | pool overhead |',
@@ -135,7 +141,8 @@ const bench: BenchModule = {
         `| RFB-320 | ${rfbHop.local.toFixed(2)} | ${rfbHop.pool.toFixed(2)} | ${(rfbHop.pool - rfbHop.local).toFixed(2)} ms |`,
         `| MTCNN | ${mtcnnHop.local.toFixed(2)} | ${mtcnnHop.pool.toFixed(2)} | ${(mtcnnHop.pool - mtcnnHop.local).toFixed(2)} ms |`,
         '',
-        `The machine has ${os.cpus().length} cores. Two workers can only approach 2x when both cores are free: the 1-minute`,
+        `The machine has ${os.cpus().length} cores. "Cores got" is the CPU time all threads of this process used per second of`,
+        'wall time (`process.cpuUsage()`): two workers can only approach 2x when the process gets two cores, and the 1-minute',
         'load average per round says how many other runnable processes competed (other sessions shared the machine).',
       ].join('\n');
     } finally {
