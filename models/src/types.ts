@@ -34,6 +34,8 @@ export interface OriginalWeights {
   readonly size: number;
   /** Its format, e.g. `pytorch-zip` or `pytorch-legacy` (the two `torch.save` formats). */
   readonly format: string;
+  /** Where the original file was downloaded from, when pv fetched it (`pv models fetch`); absent for files the user gave. */
+  readonly url?: string;
 }
 
 /**
@@ -177,9 +179,25 @@ export interface LandmarksModelEntry extends ModelEntryBase {
   readonly fivePointIndices: readonly [readonly number[], readonly number[], readonly number[], readonly number[], readonly number[]];
 }
 
+/**
+ * The face detectors a pipeline can be built with: `rfb320` (the built-in Ultra-Light RFB-320 with 68-point
+ * landmarks, from the npm registry) and `mtcnn` (facenet-pytorch's MTCNN, `@pv/mtcnn`, after `pv models
+ * fetch mtcnn` or `pv models import mtcnn`).
+ */
+export const PIPELINE_DETECTORS = ['rfb320', 'mtcnn'] as const;
+
+/** One of {@link PIPELINE_DETECTORS}. */
+export type PipelineDetector = (typeof PIPELINE_DETECTORS)[number];
+
 /** A face embedder. */
 export interface EmbedderModelEntry extends ModelEntryBase {
   readonly task: 'embedder';
+  /**
+   * The detector whose boxes and landmarks this model was trained on, used when the user names no detector:
+   * `facenet-*` → `mtcnn` (its 160x160 box crop needs MTCNN's boxes), the built-ins → `rfb320`. Absent: no
+   * preference (the pipeline's default). A detector the user names explicitly always wins.
+   */
+  readonly detector?: PipelineDetector;
   /** Length of the embedding. */
   readonly dimension: number;
   /** The alignment the network was trained with. */

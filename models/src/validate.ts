@@ -1,16 +1,17 @@
 import { InvalidArgumentError, type AlignmentSpec, type Point, type ThresholdSpec } from '@pv/core';
-import type {
-  ColourOrder,
-  ConvertedNpmModelSource,
-  LocalModelSource,
-  ModelEntry,
-  ModelEntryBase,
-  ModelInput,
-  ModelOutput,
-  ModelSource,
-  NpmModelSource,
-  OriginalWeights,
-  PinnedPackageFile,
+import {
+  PIPELINE_DETECTORS,
+  type ColourOrder,
+  type ConvertedNpmModelSource,
+  type LocalModelSource,
+  type ModelEntry,
+  type ModelEntryBase,
+  type ModelInput,
+  type ModelOutput,
+  type ModelSource,
+  type NpmModelSource,
+  type OriginalWeights,
+  type PinnedPackageFile,
 } from './types.js';
 
 /** Model ids: lowercase letters, digits, `-`, `_` and `.`, starting with a letter or digit, at most 64 characters. */
@@ -70,6 +71,7 @@ export function parseModelEntry(value: unknown): ModelEntry {
       return {
         ...base,
         task: 'embedder',
+        ...(o.detector === undefined ? {} : { detector: oneOf(o, 'detector', PIPELINE_DETECTORS) }),
         dimension: positiveInteger(o, 'dimension'),
         alignment: parseAlignment(o.alignment),
         recommendedMetric,
@@ -114,7 +116,11 @@ function parseSource(value: unknown): ModelSource {
 function parseOriginalWeights(value: unknown): OriginalWeights {
   const prefix = 'source.convertedFrom.';
   const o = object(value, 'source.convertedFrom');
-  return { file: string(o, 'file', prefix), ...parsePin(o, prefix), format: string(o, 'format', prefix) };
+  const weights: OriginalWeights = { file: string(o, 'file', prefix), ...parsePin(o, prefix), format: string(o, 'format', prefix) };
+  if (o.url === undefined) return weights;
+  const url = string(o, 'url', prefix);
+  if (!/^https?:\/\/[^/]/u.test(url)) fail(`${prefix}url`, 'must be an http(s) URL');
+  return { ...weights, url };
 }
 
 function parsePin(o: Json, prefix: string): { sha256: string; size: number } {
