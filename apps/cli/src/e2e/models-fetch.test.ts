@@ -1,15 +1,16 @@
 // End to end: pv models fetch mtcnn | facenet-vggface2 against a stand-in for GitHub on 127.0.0.1 (--mirror).
 // MTCNN is served from the real files; the FaceNet checkpoint is a synthetic one in the exact facenet-pytorch
 // layout (the official file cannot be downloaded here): download, verification, conversion and wiring are real.
-import { readFile, rm } from 'node:fs/promises';
+import { mkdir, readFile, rm, symlink } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import path from 'node:path';
+import { Facenet } from '@pv/facenet-compat';
 import { syntheticInceptionResnetV1Entries } from '@pv/facenet/testing';
 import { startFakeGithub, type FakeGithub } from '@pv/model-fetch/testing';
 import { findRemoteWeights } from '@pv/models';
 import { writeCheckpoint } from '@pv/torch-checkpoint/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { assertBuilt, E2E_TIMEOUT_MS, runPv, sharedData, tempDir } from './pv-process.fixture.js';
+import { assertBuilt, celebaPhotos, E2E_TIMEOUT_MS, runPv, sharedData, tempDir } from './pv-process.fixture.js';
 
 let work = '';
 let server: FakeGithub;
@@ -61,6 +62,33 @@ describe('pv models fetch (weights from outside the npm registry)', { timeout: E
     expect(info.stdout).toContain('detector:   mtcnn');
     const again = await runPv(['models', 'fetch', 'facenet-vggface2', '--mirror', server.baseUrl], work, env);
     expect(again.stderr).toContain('matches the hash recorded at its first download');
+  });
+
+  it("opens what the reference-style Facenet class saved: pv identify --store file:save/det.pkl", async () => {
+    const people = path.join(work, 'people');
+    await mkdir(people);
+    const [alice] = await celebaPhotos('7206');
+    const [bob] = await celebaPhotos('7213');
+    await symlink(alice as string, path.join(people, 'alice.jpg'));
+    await symlink(bob as string, path.join(people, 'bob.jpg'));
+    const facenet = new Facenet({
+      pretrained: 'vggface2',
+      saveLoc: path.join(work, 'save'),
+      saveName: 'det.pkl',
+      fetch: { cacheDir: env.PV_MODELS_DIR as string, mirror: server.baseUrl, env },
+    });
+    try {
+      expect((await facenet.generateEmbeddings(people)).map((e) => e.label).sort()).toEqual(['alice', 'bob']);
+    } finally {
+      await facenet.close();
+    }
+    const args = ['identify', path.join(people, 'bob.jpg'), '--store', 'file:save/det.pkl', '--model', 'facenet-vggface2', '--detector', 'mtcnn', '--metric', 'l2', '--json'];
+    const run = await runPv(args, work, env);
+    expect(run.code, run.stderr).toBe(0);
+    const result = JSON.parse(run.stdout) as { model: string; faces: { prediction: string; candidates: { distance: number }[] }[] };
+    expect(result.model).toBe('facenet-vggface2');
+    expect(result.faces[0]?.prediction).toBe('bob');
+    expect(result.faces[0]?.candidates[0]?.distance).toBeLessThan(1e-4);
   });
 
   it('offline, names the manual download and import', async () => {
