@@ -207,6 +207,11 @@ export interface EmbedderModelEntry extends ModelEntryBase {
   /** Decision thresholds, one per supported metric; the first is in {@link EmbedderModelEntry.recommendedMetric}. */
   readonly thresholds: readonly ThresholdSpec[];
   readonly thresholdStatus: ThresholdStatus;
+  /**
+   * The detector id this embedder's alignment expects (e.g. `mtcnn` for FaceNet's box crops); pv's settings
+   * pick it when the user names no detector. Absent: pv's default detector (`rfb320`).
+   */
+  readonly detector?: string;
 }
 
 /** One catalog entry. */

@@ -1,6 +1,6 @@
 import { InvalidArgumentError } from 'commander';
 import { describe, expect, it } from 'vitest';
-import { parseFiniteNumber, parsePort, parsePositiveInteger } from './cli-options.js';
+import { parsePort, parsePositiveInteger } from './cli-options.js';
 
 describe('option parsers', () => {
   it.each([
@@ -13,18 +13,6 @@ describe('option parsers', () => {
 
   it.each(['0', '-2', '1.5', 'two', '', '1e3', '99999999999999999999'])('parsePositiveInteger refuses %j', (text) => {
     expect(() => parsePositiveInteger(text)).toThrow(InvalidArgumentError);
-  });
-
-  it.each([
-    ['0.72', 0.72],
-    ['-1', -1],
-    ['1e-3', 0.001],
-  ])('parseFiniteNumber(%j) = %d', (text, value) => {
-    expect(parseFiniteNumber(text)).toBe(value);
-  });
-
-  it.each(['', ' ', 'abc', 'Infinity', 'NaN'])('parseFiniteNumber refuses %j', (text) => {
-    expect(() => parseFiniteNumber(text)).toThrow(InvalidArgumentError);
   });
 
   it.each([

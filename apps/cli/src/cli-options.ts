@@ -1,21 +1,12 @@
+import { METRIC_IDS } from '@pv/settings';
 import { InvalidArgumentError as OptionValueError, Option, type Command } from 'commander';
 import type { FacePolicy } from '@pv/core';
-import { DEFAULT_STORE_URI } from './store-uri.js';
-
-/** The metrics the CLI offers by name. */
-export const METRIC_IDS = ['cosine', 'l2'] as const;
-
-/** A metric the CLI offers by name. */
-export type MetricId = (typeof METRIC_IDS)[number];
 
 /**
- * The detectors the CLI runs: `rfb320` (built in, fetched from the npm registry) and `mtcnn` (after
- * `pv models import mtcnn`).
+ * The detectors pv runs by id: `rfb320` (built in, fetched from the npm registry) and `mtcnn` (after
+ * `pv models import mtcnn` or `pv models fetch mtcnn`). Listed in help; `@pv/pipeline-node` decides.
  */
 export const DETECTOR_IDS = ['rfb320', 'mtcnn'] as const;
-
-/** A detector the CLI runs. */
-export type DetectorId = (typeof DETECTOR_IDS)[number];
 
 /** The face policies, as `--faces` spells them. */
 export const FACE_POLICIES: readonly FacePolicy[] = ['largest', 'strict', 'all'];
@@ -25,21 +16,24 @@ export interface OutputOptions {
   readonly json?: boolean;
 }
 
-/** Options of the commands that compare embeddings. */
+/**
+ * Options of the commands that compare embeddings, as typed: `@pv/settings` resolves and checks them
+ * (with `PV_*`, the config file and the catalog), so every command and `pv serve` read them one way.
+ */
 export interface EmbedderOptions extends OutputOptions {
-  readonly model: string;
-  readonly metric: MetricId;
-  readonly threshold?: number;
+  readonly model?: string;
+  readonly metric?: string;
+  readonly threshold?: string;
 }
 
 /** Options of the commands that run the whole face pipeline. */
 export interface PipelineOptions extends EmbedderOptions {
-  readonly detector: DetectorId;
+  readonly detector?: string;
 }
 
 /** Options of the commands that read or write a store. */
 export interface StoreOptions {
-  readonly store: string;
+  readonly store?: string;
 }
 
 /** Options of the commands that can spread work over several cores. */
@@ -63,41 +57,32 @@ export function parsePort(value: string): number {
   return n;
 }
 
-/** Parses a finite number (`--threshold`). */
-export function parseFiniteNumber(value: string): number {
-  const n = Number(value);
-  if (value.trim() === '' || !Number.isFinite(n)) throw new OptionValueError('Expected a number.');
-  return n;
-}
-
 /** Adds `--json`. */
 export function withJson(command: Command): Command {
   return command.option('--json', 'machine-readable output (JSON on stdout)');
 }
 
-/** Adds `--model`, `--metric` and `--threshold`. */
+/** Adds `--model`, `--metric` and `--threshold` (defaults and checks: `@pv/settings`). */
 export function withEmbedder(command: Command): Command {
   return command
-    .addOption(new Option('--model <id>', 'embedder model id (see `pv models list`)').default('mobilefacenet').env('PV_MODEL'))
-    .addOption(new Option('--metric <metric>', 'distance between embeddings').choices(METRIC_IDS).default('cosine'))
-    .addOption(
-      new Option('--threshold <number>', "decision threshold in the metric's units (default: the model's calibrated one)").argParser(
-        parseFiniteNumber,
-      ),
-    );
+    .option('--model <id>', 'embedder model id (see `pv models list`; env PV_MODEL; default mobilefacenet)')
+    .option('--metric <metric>', `distance between embeddings: ${METRIC_IDS.join(' or ')} (env PV_METRIC; default: the model's)`)
+    .option('--threshold <number>', "decision threshold in the metric's units (env PV_THRESHOLD; default: the model's calibrated one)");
 }
 
 /** Adds `--model`, `--metric`, `--threshold` and `--detector`. */
 export function withPipeline(command: Command): Command {
-  return withEmbedder(command).addOption(
-    new Option('--detector <id>', 'face detector (mtcnn after `pv models import mtcnn`)').choices(DETECTOR_IDS).default('rfb320').env('PV_DETECTOR'),
+  return withEmbedder(command).option(
+    '--detector <id>',
+    `face detector: ${DETECTOR_IDS.join(', ')} (env PV_DETECTOR; default: the model's own, else rfb320)`,
   );
 }
 
 /** Adds `--store`. */
 export function withStore(command: Command, description = 'where enrolled faces are kept'): Command {
-  return command.addOption(
-    new Option('--store <uri>', `${description}: file:PATH, sqlite:PATH, hnsw:DIR or postgres://…`).default(DEFAULT_STORE_URI).env('PV_STORE'),
+  return command.option(
+    '--store <uri>',
+    `${description}: file:PATH, sqlite:PATH, hnsw:DIR or postgres://… (env PV_STORE; default file:~/.local/share/pv/faces.pv)`,
   );
 }
 

@@ -1,9 +1,13 @@
-import { InvalidArgumentError, isPvError, PvError, type FacePolicy, type FileFailure } from '@pv/core';
-import { createWorkerPool, type FileEmbeddings } from '@pv/embedder-onnx-node';
-import type { PipelineOptions } from './cli-options.js';
-import { openRecognizer, preparePipeline } from './pipeline.js';
+import type { EncodedFace, FacePolicy, FileFailure } from '@pv/core';
+import type { ResolvedSettings } from '@pv/settings';
+import { openEncoder } from './pipeline.js';
 
-export type { FileEmbeddings } from '@pv/embedder-onnx-node';
+export { failureOf } from '@pv/core';
+
+/** The outcome for one file. */
+export type FileEmbeddings =
+  | { readonly file: string; readonly ok: true; readonly faces: EncodedFace[] }
+  | { readonly file: string; readonly ok: false; readonly failure: FileFailure };
 
 /**
  * Embeds the faces of many image files, one result per file. The CLI's batch commands (enroll, cluster,
@@ -22,56 +26,25 @@ export interface FaceFileSource {
 }
 
 /** Options of {@link openFaceFileSource}. */
-export interface FaceFileSourceOptions extends PipelineOptions {
-  /** 1: in this thread; more: a worker pool with that many threads. */
+export interface FaceFileSourceOptions {
+  /** 1: in this thread; more: a worker pool with that many threads (any detector and model). */
   readonly jobs: number;
   /** Which faces of each photo are embedded. */
   readonly facePolicy: FacePolicy;
 }
 
-/** Opens the models (in this thread, or in `jobs` worker threads). */
-export async function openFaceFileSource(options: FaceFileSourceOptions): Promise<FaceFileSource> {
-  if (options.jobs > 1) {
-    await preparePipeline(options);
-    if (options.detector !== 'rfb320') {
-      throw new InvalidArgumentError(`--jobs ${options.jobs} runs the rfb320 detector only; use --jobs 1 with ${options.detector}`, {
-        detector: options.detector,
-      });
-    }
-    const pool = await createWorkerPool({ workers: options.jobs, embedder: { model: options.model }, facePolicy: options.facePolicy });
-    return {
-      modelId: options.model,
-      async embedFiles(files, onResult, signal) {
-        try {
-          await pool.embedFiles(files, { onResult, signal });
-        } catch (error) {
-          if (!(signal.aborted && isPvError(error, 'E_ABORTED'))) throw error;
-        }
-      },
-      close: () => pool.close(),
-    };
-  }
-  const recognizer = await openRecognizer(options);
+/** Opens the settings' encoder (in this thread, or in `jobs` worker threads) as a per-file callback source. */
+export async function openFaceFileSource(settings: ResolvedSettings, options: FaceFileSourceOptions): Promise<FaceFileSource> {
+  const encoder = await openEncoder(settings, options);
   return {
-    modelId: recognizer.embedder.model.id,
+    modelId: encoder.info.model.id,
     async embedFiles(files, onResult, signal) {
-      for (const file of files) {
-        if (signal.aborted) return;
-        try {
-          onResult({ file, ok: true, faces: await recognizer.embedFaces(file, options.facePolicy) });
-        } catch (error) {
-          onResult({ file, ok: false, failure: failureOf(file, error) });
-        }
+      for await (const result of encoder.encodeMany(files, { signal })) {
+        onResult(result.ok ? { file: result.name, ok: true, faces: result.faces } : { file: result.name, ok: false, failure: result.failure });
       }
     },
-    close: () => recognizer.close(),
+    close: () => encoder.close(),
   };
-}
-
-/** A thrown error as a per-file failure: its `PvError` code, or `E_UNEXPECTED`. */
-export function failureOf(file: string, error: unknown): FileFailure {
-  if (error instanceof PvError) return { file, code: error.code, message: error.message };
-  return { file, code: 'E_UNEXPECTED', message: error instanceof Error ? error.message : String(error) };
 }
 
 /** What a failure code means for a person reading a batch report. */

@@ -1,57 +1,72 @@
-import { FaceRecognizer, InvalidArgumentError, type FacePolicy, type Metric, type Store } from '@pv/core';
-import { createFaceRecognizer, createImageLoader, OnnxEmbedder } from '@pv/embedder-onnx-node';
-import { cosine } from '@pv/metric-cosine';
-import { l2 } from '@pv/metric-l2';
+import { FaceRecognizer, Gallery, type FacePolicy, type FaceEncoder, type Store } from '@pv/core';
+import { createImageLoader } from '@pv/embedder-onnx-node';
 import { loadLocalModels } from '@pv/model-fetch';
-import { getEmbedderModel } from '@pv/models';
-import { alignFace } from '@pv/vision';
-import type { EmbedderOptions, MetricId, PipelineOptions } from './cli-options.js';
-
-/** The metric object for a `--metric` value. */
-export function metricOf(id: MetricId): Metric {
-  return id === 'l2' ? l2 : cosine;
-}
+import { openFaceEncoder } from '@pv/pipeline-node';
+import type { ResolvedSettings } from '@pv/settings';
+import { loadSettings } from '@pv/settings/node';
+import { openStore } from '@pv/stores';
+import type { EmbedderOptions, PipelineOptions, StoreOptions } from './cli-options.js';
 
 /**
- * Registers the user's imported models (`pv models import`) so `--model` can name them, and checks that the
- * model is an embedder. Returns the metric and the decision threshold: `--threshold`, else the catalog's
- * for the metric.
+ * The settings a command runs with: its flags, then `PV_*`, the config file and the catalog, resolved and
+ * checked by `@pv/settings` (imported models registered first, so `--model` can name them).
  */
-export async function preparePipeline(options: EmbedderOptions): Promise<{ readonly threshold: number; readonly metric: Metric }> {
+export async function settingsOf(options: EmbedderOptions & Partial<PipelineOptions> & StoreOptions): Promise<ResolvedSettings> {
   await loadLocalModels();
-  const entry = getEmbedderModel(options.model);
-  const metric = metricOf(options.metric);
-  const threshold = options.threshold ?? entry.thresholds.find((t) => t.metric === metric.id)?.value;
-  if (threshold === undefined) {
-    throw new InvalidArgumentError(
-      `Model "${entry.id}" has no calibrated threshold for ${metric.id}; pass --threshold`,
-      { model: entry.id, metric: metric.id },
-    );
-  }
-  return { threshold, metric };
+  return loadSettings({
+    ...(options.model !== undefined ? { model: options.model } : {}),
+    ...(options.detector !== undefined ? { detector: options.detector } : {}),
+    ...(options.metric !== undefined ? { metric: options.metric } : {}),
+    ...(options.threshold !== undefined ? { threshold: options.threshold } : {}),
+    ...(options.store !== undefined ? { store: options.store } : {}),
+  });
 }
 
-/** Opens the detector, embedder and image loader the options name, around `store` when given. Close it when done. */
+/** Opens the settings' store through `@pv/stores`; a store opened for writing is bound to the settings' model. */
+export function openSettingsStore(settings: ResolvedSettings, options: { readonly readOnly?: boolean } = {}): Promise<Store> {
+  const binding = options.readOnly ? {} : { modelId: settings.model.id, dimension: settings.model.dimension };
+  return openStore(settings.store, { readOnly: options.readOnly ?? false, metric: settings.metric.id, ...binding });
+}
+
+/** The settings' store and matching rules: what every command that answers "who is this?" asks. */
+export function galleryOf(settings: ResolvedSettings, store: Store): Gallery {
+  return new Gallery({ store, metric: settings.metric, threshold: settings.threshold, modelId: settings.model.id });
+}
+
+/** The settings' detector and model, in this thread (`jobs` 1) or a pool of `jobs` worker threads. */
+export function openEncoder(settings: ResolvedSettings, options: { readonly jobs?: number; readonly facePolicy?: FacePolicy } = {}): Promise<FaceEncoder> {
+  return openFaceEncoder({
+    detector: settings.detector,
+    model: settings.model.id,
+    threads: options.jobs ?? 1,
+    ...(options.facePolicy ? { facePolicy: options.facePolicy } : {}),
+  });
+}
+
+/** A recognizer over the settings' encoder, around `store` when given. Close it when done (it closes the store). */
 export async function openRecognizer(
-  options: PipelineOptions,
+  settings: ResolvedSettings,
   extra: { readonly store?: Store; readonly facePolicy?: FacePolicy } = {},
 ): Promise<FaceRecognizer> {
-  const { threshold, metric } = await preparePipeline(options);
-  const parts = {
-    metric,
-    threshold,
-    ...(extra.store ? { store: extra.store } : {}),
-    ...(extra.facePolicy ? { facePolicy: extra.facePolicy } : {}),
-  };
-  if (options.detector === 'rfb320') return createFaceRecognizer({ embedder: { model: options.model }, ...parts });
-  // MTCNN lives in its own package, loaded only when asked for.
-  const { MtcnnDetector } = await import('@pv/mtcnn');
-  const detector = await MtcnnDetector.create();
+  const encoder = await openEncoder(settings);
   try {
-    const embedder = await OnnxEmbedder.create({ model: options.model });
-    return new FaceRecognizer({ detector, embedder, align: alignFace, images: createImageLoader(), ...parts });
+    return new FaceRecognizer({
+      encoder,
+      images: createImageLoader(),
+      metric: settings.metric,
+      threshold: settings.threshold,
+      ...(extra.store ? { store: extra.store } : {}),
+      ...(extra.facePolicy ? { facePolicy: extra.facePolicy } : {}),
+    });
   } catch (error) {
-    await detector.close();
+    await encoder.close();
     throw error;
   }
+}
+
+/** A note for output when the threshold was never measured for this model (FaceNet until calibrated). */
+export function thresholdNote(settings: ResolvedSettings): string | undefined {
+  return settings.thresholdStatus === 'provisional'
+    ? `the threshold of ${settings.model.id} is provisional (never calibrated here): run pv eval lfw or pv calibrate`
+    : undefined;
 }

@@ -68,6 +68,7 @@ const STATUS_OF_PV_CODE: Readonly<Record<PvErrorCode, number>> = {
   E_MODEL_INTEGRITY: 500,
   E_MODEL_FORMAT: 500,
   E_ABORTED: 503,
+  E_STORE_WRITE: 507,
 };
 
 /** Fastify's own error codes that map to a client error (everything else it raises is a 4xx with its status). */

@@ -2,7 +2,7 @@
 // face model, so the app is built around an in-memory store and an inference stand-in that always fails
 // with an unexpected error (which the last test uses to check how such errors are answered).
 import { readFile } from 'node:fs/promises';
-import { MemoryStore } from '@pv/core';
+import { Gallery, MemoryStore } from '@pv/core';
 import { cosine } from '@pv/metric-cosine';
 import type { FastifyInstance } from 'fastify';
 import { pino } from 'pino';
@@ -27,7 +27,7 @@ async function serve(settings: ServerConfigInput = {}): Promise<string> {
   const context: ServerContext = {
     config,
     model: { id: 'mobilefacenet', dimension: 512, metric: 'cosine', threshold: 0.72 },
-    gallery: { store: new MemoryStore(), metric: cosine, threshold: 0.72 },
+    gallery: new Gallery({ store: new MemoryStore(), metric: cosine, threshold: 0.72, modelId: 'mobilefacenet' }),
     inference: {
       inFlight: 0,
       embedImage: () => Promise.reject(new Error('inference stand-in: /work/secret/path.ts failed')),

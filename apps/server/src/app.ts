@@ -36,6 +36,9 @@ export async function buildApp(context: ServerContext, logger: FastifyBaseLogger
     bodyLimit: config.maxBodyBytes,
     trustProxy: config.trustProxy,
     requestTimeout: 120_000,
+    // A label of 128 characters, percent-encoded as UTF-8, is up to 1,536 characters of path: labels are
+    // judged by the one label rule, never cut off by the router (its default of 100 answered 414).
+    routerOptions: { maxParamLength: 2048 },
     ajv: { plugins: [ajvFilePlugin] },
   });
 

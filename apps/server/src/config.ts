@@ -1,6 +1,8 @@
 import { readFile } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import { InvalidArgumentError, NotFoundError } from '@pv/core';
+import { parseThreshold } from '@pv/settings';
+import { defaultStoreUri } from '@pv/settings/node';
 
 /** Log levels the server accepts (pino's). */
 export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
@@ -11,10 +13,15 @@ export interface ServerConfig {
   readonly host: string;
   /** TCP port (default 8080; 0 picks a free one). Env `PV_PORT`. */
   readonly port: number;
-  /** Where faces are kept: `file:PATH` (default `file:pv-server.pv`), `sqlite:PATH` or `memory:`. Env `PV_STORE`. */
+  /** Where faces are kept: any store URI of `@pv/stores` (`file:`, `sqlite:`, `hnsw:`, `postgres://`, `memory:`); default pv's default store, shared with the CLI (`file:~/.local/share/pv/faces.pv`). Env `PV_STORE`. */
   readonly store: string;
   /** Embedder model id from `@pv/models` (default `mobilefacenet`). Env `PV_MODEL`. */
   readonly model: string;
+  /**
+   * Face detector id of `@pv/pipeline-node` (`rfb320`, `mtcnn` once imported); default: the model's own (FaceNet:
+   * `mtcnn`), else `rfb320`. Env `PV_DETECTOR`.
+   */
+  readonly detector: string | undefined;
   /** Distance used for decisions (default `cosine`). Env `PV_METRIC`. */
   readonly metric: 'cosine' | 'l2';
   /** Decision threshold in metric units; default: the model's calibrated one. Env `PV_THRESHOLD`. */
@@ -62,8 +69,9 @@ export function defaultServerConfig(cores: number = availableParallelism()): Ser
   return {
     host: '127.0.0.1',
     port: 8080,
-    store: 'file:pv-server.pv',
+    store: defaultStoreUri(),
     model: 'mobilefacenet',
+    detector: undefined,
     metric: 'cosine',
     threshold: undefined,
     apiKeys: [],
@@ -107,9 +115,7 @@ export function resolveServerConfig(input: ServerConfigInput = {}): ServerConfig
   if (config.metric !== 'cosine' && config.metric !== 'l2') {
     throw new InvalidArgumentError(`metric must be cosine or l2, got ${String(config.metric)}`, { name: 'metric' });
   }
-  if (config.threshold !== undefined && !Number.isFinite(config.threshold)) {
-    throw new InvalidArgumentError('threshold must be a finite number', { name: 'threshold' });
-  }
+  if (config.threshold !== undefined) parseThreshold(config.threshold, config.metric, 'threshold');
   if (!LOG_LEVELS.includes(config.logLevel)) {
     throw new InvalidArgumentError(`logLevel must be one of ${LOG_LEVELS.join(', ')}`, { name: 'logLevel' });
   }
@@ -126,6 +132,13 @@ const asNumber: Parser = (name, raw) => {
   const value = Number(raw);
   if (raw.trim() === '' || !Number.isFinite(value)) throw new InvalidArgumentError(`${name} must be a number, got "${raw}"`, { name });
   return value;
+};
+/** A plain decimal (`0.72`): `0x10`, `1e3` and signs are refused, as by pv's settings resolver. */
+const asDecimal: Parser = (name, raw) => {
+  if (!/^(?:\d+(?:\.\d+)?|\.\d+)$/u.test(raw.trim())) {
+    throw new InvalidArgumentError(`${name}: "${raw}" is not a threshold; write a plain decimal number such as 0.72`, { name });
+  }
+  return Number(raw);
 };
 const asList: Parser = (_name, raw) =>
   raw
@@ -144,8 +157,9 @@ const ENV_SETTINGS: readonly (readonly [string, keyof ServerConfig, Parser])[] =
   ['PV_PORT', 'port', asNumber],
   ['PV_STORE', 'store', asString],
   ['PV_MODEL', 'model', asString],
+  ['PV_DETECTOR', 'detector', asString],
   ['PV_METRIC', 'metric', asString],
-  ['PV_THRESHOLD', 'threshold', asNumber],
+  ['PV_THRESHOLD', 'threshold', asDecimal],
   ['PV_API_KEYS', 'apiKeys', asList],
   ['PV_WORKERS', 'workers', asNumber],
   ['PV_MAX_QUEUE', 'maxQueue', asNumber],

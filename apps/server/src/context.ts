@@ -1,8 +1,8 @@
 import type { ApiKeyRing } from './api-keys.js';
 import type { ServerConfig } from './config.js';
 import type { ServedModel } from './embedding-input.js';
-import type { Gallery } from './gallery.js';
-import type { FaceChoice, ImageFaces } from './inference/protocol.js';
+import type { Gallery } from '@pv/core';
+import type { FaceChoice, ImageFaces } from './inference/pool.js';
 
 /** Runs detection and embedding somewhere other than the event loop (the worker pool). */
 export interface ImageInference {

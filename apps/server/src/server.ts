@@ -1,7 +1,8 @@
-import { InvalidArgumentError, type Metric } from '@pv/core';
-import { cosine } from '@pv/metric-cosine';
-import { l2 } from '@pv/metric-l2';
-import { getEmbedderModel } from '@pv/models';
+import { Gallery, type Metric } from '@pv/core';
+import { loadLocalModels } from '@pv/model-fetch';
+import { resolveSettings, type ResolvedSettings } from '@pv/settings';
+import { defaultStoreUri, readConfigFile } from '@pv/settings/node';
+import { openStore } from '@pv/stores';
 import type { FastifyInstance } from 'fastify';
 import { pino, type DestinationStream } from 'pino';
 import { ApiKeyRing, generateApiKey } from './api-keys.js';
@@ -9,7 +10,6 @@ import { buildApp } from './app.js';
 import { resolveServerConfig, type ServerConfig, type ServerConfigInput } from './config.js';
 import type { Lifecycle, ServedModelInfo, ServerContext } from './context.js';
 import { InferencePool } from './inference/pool.js';
-import { openConfiguredStore } from './open-store.js';
 import { locatePageAssets } from './page-assets.js';
 
 /** Options of {@link startServer}: any configuration settings, plus where logs go. */
@@ -37,15 +37,27 @@ export interface RunningServer {
   close(): Promise<void>;
 }
 
-/** The model the configuration names, its metric and its threshold. */
-function servedModel(config: ServerConfig): { info: ServedModelInfo; metric: Metric } {
-  const entry = getEmbedderModel(config.model);
-  const metric = config.metric === 'l2' ? l2 : cosine;
-  const threshold = config.threshold ?? entry.thresholds.find((t) => t.metric === metric.id)?.value;
-  if (threshold === undefined) {
-    throw new InvalidArgumentError(`Model "${entry.id}" has no calibrated threshold for metric "${metric.id}"; set threshold`, { name: 'threshold' });
-  }
-  return { info: { id: entry.id, dimension: entry.dimension, metric: metric.id, threshold }, metric };
+/**
+ * The model, detector, metric, threshold and store the configuration names, resolved and checked by pv's one
+ * settings resolver (with the user's saved calibrations from pv's config file, like the CLI).
+ */
+function servedSettings(config: ServerConfig): ResolvedSettings {
+  return resolveSettings({
+    flags: {
+      model: config.model,
+      metric: config.metric,
+      store: config.store,
+      ...(config.detector !== undefined ? { detector: config.detector } : {}),
+      ...(config.threshold !== undefined ? { threshold: config.threshold } : {}),
+    },
+    config: { thresholds: readConfigFile().thresholds ?? {} },
+    defaultStore: defaultStoreUri(),
+  });
+}
+
+function servedModel(settings: ResolvedSettings): { info: ServedModelInfo; metric: Metric } {
+  const { model, metric, threshold } = settings;
+  return { info: { id: model.id, dimension: model.dimension, metric: metric.id, threshold }, metric };
 }
 
 /**
@@ -61,23 +73,27 @@ function servedModel(config: ServerConfig): { info: ServedModelInfo; metric: Met
  * ```
  */
 export async function startServer(options: StartServerOptions = {}): Promise<RunningServer> {
-  const { logStream, ...settings } = options;
-  const resolved = resolveServerConfig(settings);
+  const { logStream, ...given } = options;
+  const resolved = resolveServerConfig(given);
   const generatedApiKey = resolved.apiKeys.length === 0 ? generateApiKey() : undefined;
-  const config: ServerConfig = generatedApiKey ? { ...resolved, apiKeys: [generatedApiKey] } : resolved;
-  const { info: model, metric } = servedModel(config);
+  await loadLocalModels();
+  const settings = servedSettings(resolved);
+  const withKeys: ServerConfig = generatedApiKey ? { ...resolved, apiKeys: [generatedApiKey] } : resolved;
+  const config: ServerConfig = { ...withKeys, store: settings.store, detector: settings.detector, threshold: settings.threshold };
+  const { info: model, metric } = servedModel(settings);
   const logger = pino(
     { level: config.logLevel, redact: { paths: ['req.headers.authorization', 'req.headers["x-api-key"]'], censor: '[redacted]' } },
     logStream,
   );
 
-  const store = await openConfiguredStore(config.store, { modelId: model.id, dimension: model.dimension });
+  const store = await openStore(config.store, { modelId: model.id, dimension: model.dimension, metric: metric.id });
   let pool: InferencePool;
   try {
     pool = await InferencePool.start({
       workers: config.workers,
       maxQueue: config.maxQueue,
       retryAfterSeconds: config.retryAfterSeconds,
+      detector: settings.detector,
       model: model.id,
       limitInputPixels: config.maxPixels,
       cacheDir: config.modelsDir,
@@ -90,7 +106,7 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
   const context: ServerContext = {
     config,
     model,
-    gallery: { store, metric, threshold: model.threshold },
+    gallery: new Gallery({ store, metric, threshold: model.threshold, modelId: model.id }),
     inference: pool,
     keys: new ApiKeyRing(config.apiKeys),
     lifecycle,

@@ -16,7 +16,8 @@ export type PvErrorCode =
   | 'E_MODEL_UNAVAILABLE'
   | 'E_MODEL_INTEGRITY'
   | 'E_MODEL_FORMAT'
-  | 'E_ABORTED';
+  | 'E_ABORTED'
+  | 'E_STORE_WRITE';
 
 /** Extra, machine-readable facts about an error (file names, expected vs actual values). */
 export type PvErrorDetails = Readonly<Record<string, unknown>>;
@@ -154,6 +155,16 @@ export class ModelFormatError extends PvError {
 export class AbortedError extends PvError {
   constructor(message = 'The operation was aborted') {
     super('E_ABORTED', message);
+  }
+}
+
+/**
+ * A store could not write (disk full, read-only file system, permissions). What earlier writes saved stays
+ * saved; `details.cause` holds the system's code (e.g. `ENOSPC`) when there was one.
+ */
+export class StoreWriteError extends PvError {
+  constructor(message: string, details: PvErrorDetails = {}, options?: { cause?: unknown }) {
+    super('E_STORE_WRITE', message, details, options);
   }
 }
 

@@ -2,7 +2,9 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import { isPvError } from './errors.js';
 import type { FaceDetection } from './image.js';
 import { MemoryStore } from './memory-store.js';
-import { FaceRecognizer, UNKNOWN_LABEL, chooseFaces, type FaceRecognizerOptions, type ProgressEvent } from './recognizer.js';
+import { chooseFaces } from './face-policy.js';
+import { UNKNOWN_LABEL } from './labels.js';
+import { FaceRecognizer, type FaceRecognizerOptions, type ProgressEvent } from './recognizer.js';
 import { CountingStore, ScriptedFaces, TableImageLoader, collect, failureOf, unit, unitCosine } from './recognizer.fixture.js';
 
 // Directions in 3-d. alice and bob are orthogonal; "near" vectors are within the 0.3 threshold of unit-cosine.
@@ -51,11 +53,10 @@ describe('FaceRecognizer construction', () => {
 
   it('needs an image loader for paths and bytes but not for decoded images', async () => {
     const r = recognizer();
-    await expectCode(r.loadImage('a.jpg'), 'E_INVALID_ARGUMENT');
-    await expectCode(r.loadImage(new Uint8Array(4)), 'E_INVALID_ARGUMENT');
+    await expectCode(r.embedFaces('a.jpg'), 'E_INVALID_ARGUMENT');
+    await expectCode(r.embedFaces(new Uint8Array(4)), 'E_INVALID_ARGUMENT');
     const photo = faces.photo({ vector: ALICE });
-    expect(await r.loadImage(photo)).toBe(photo);
-    expect(await r.detect(photo)).toHaveLength(1);
+    expect(await r.embedFaces(photo)).toHaveLength(1);
   });
 });
 
@@ -121,8 +122,8 @@ describe('generateEmbeddings from a directory', () => {
     const events: ProgressEvent[] = [];
     const result = await recognizer({ images, detector }).generateEmbeddings({ directory: 'in' }, { onProgress: (e) => events.push(e) });
     expect(result.failures).toEqual([
-      { file: 'in/a_broken.jpg', code: 'E_BAD_IMAGE', message: 'Cannot decode in/a_broken.jpg' },
-      { file: 'in/b_empty.jpg', code: 'E_NO_FACE', message: expect.stringContaining('in/b_empty.jpg') },
+      { file: 'in/a_broken.jpg', code: 'E_BAD_IMAGE', message: 'Cannot decode in/a_broken.jpg', details: { file: 'in/a_broken.jpg' } },
+      { file: 'in/b_empty.jpg', code: 'E_NO_FACE', message: expect.stringContaining('in/b_empty.jpg'), details: { file: 'in/b_empty.jpg' } },
       { file: 'in/d_weird.jpg', code: 'E_UNEXPECTED', message: 'detector crashed' },
     ]);
     expect(result.embeddings.map((e) => e.label)).toEqual(['c_alice']);
@@ -270,10 +271,10 @@ describe('face policies', () => {
   });
 });
 
-describe('compare', () => {
+describe('verify (the reference’s compare_embeddings)', () => {
   it('matches the claimed label and predicts it', async () => {
     const r = recognizer({ store: await storeWith({ alice: [ALICE, [1, 0, 1]], bob: [BOB] }) });
-    const result = await r.compare(faces.photo({ vector: ALICE_NEAR }), 'alice');
+    const result = await r.verify(faces.photo({ vector: ALICE_NEAR }), 'alice');
     expect(result.match).toBe(true);
     expect(result.prediction).toBe('alice');
     expect(result.distance).toBeCloseTo(1 - 1 / Math.sqrt(1.09), 6);
@@ -284,7 +285,7 @@ describe('compare', () => {
 
   it('does not match another person’s claim, and predicts who it is', async () => {
     const r = recognizer({ store: await storeWith({ alice: [ALICE], bob: [BOB] }) });
-    const result = await r.compare(faces.photo({ vector: BOB_NEAR }), 'alice');
+    const result = await r.verify(faces.photo({ vector: BOB_NEAR }), 'alice');
     expect(result.match).toBe(false);
     expect(result.prediction).toBe('bob');
     expect(result.distance).toBeGreaterThan(result.nearestDistance);
@@ -292,14 +293,14 @@ describe('compare', () => {
 
   it('predicts "unknown" when even the nearest is beyond the threshold', async () => {
     const r = recognizer({ store: await storeWith({ alice: [ALICE], bob: [BOB] }) });
-    const result = await r.compare(faces.photo({ vector: CAROL }), 'alice');
+    const result = await r.verify(faces.photo({ vector: CAROL }), 'alice');
     expect(result).toMatchObject({ match: false, prediction: UNKNOWN_LABEL });
   });
 
   it('refuses a claimed label that is not enrolled with E_NOT_FOUND', async () => {
     const r = recognizer({ store: await storeWith({ alice: [ALICE] }) });
-    await expectCode(r.compare(faces.photo({ vector: ALICE }), 'mallory'), 'E_NOT_FOUND');
-    await expectCode(recognizer({ store: new MemoryStore() }).compare(faces.photo({ vector: ALICE }), 'alice'), 'E_NOT_FOUND');
+    await expectCode(r.verify(faces.photo({ vector: ALICE }), 'mallory'), 'E_NOT_FOUND');
+    await expectCode(recognizer({ store: new MemoryStore() }).verify(faces.photo({ vector: ALICE }), 'alice'), 'E_NOT_FOUND');
   });
 
   it('compares against a passed list instead of a store', async () => {
@@ -308,21 +309,21 @@ describe('compare', () => {
       { label: 'bob', embedding: unit(BOB) },
       { label: 'bob', embedding: unit(BOB_NEAR) },
     ];
-    const result = await recognizer().compare(faces.photo({ vector: BOB_NEAR }), 'bob', against);
+    const result = await recognizer().verify(faces.photo({ vector: BOB_NEAR }), 'bob', against);
     expect(result.match).toBe(true);
     expect(result.prediction).toBe('bob');
     expect(result.distance).toBeCloseTo(0, 6);
-    await expectCode(recognizer().compare(faces.photo({ vector: BOB }), 'carol', against), 'E_NOT_FOUND');
+    await expectCode(recognizer().verify(faces.photo({ vector: BOB }), 'carol', against), 'E_NOT_FOUND');
   });
 
   it('needs a store or a list, and a face', async () => {
-    await expectCode(recognizer().compare(faces.photo({ vector: ALICE }), 'alice'), 'E_INVALID_ARGUMENT');
-    await expectCode(recognizer().compare(faces.photo(), 'alice', []), 'E_NO_FACE');
+    await expectCode(recognizer().verify(faces.photo({ vector: ALICE }), 'alice'), 'E_INVALID_ARGUMENT');
+    await expectCode(recognizer().verify(faces.photo(), 'alice', []), 'E_NO_FACE');
   });
 
   it('refuses a store bound to another model with E_MODEL_MISMATCH', async () => {
     const r = recognizer({ store: await storeWith({ alice: [ALICE] }, 'other-model') });
-    await expectCode(r.compare(faces.photo({ vector: ALICE }), 'alice'), 'E_MODEL_MISMATCH');
+    await expectCode(r.verify(faces.photo({ vector: ALICE }), 'alice'), 'E_MODEL_MISMATCH');
   });
 });
 
@@ -357,19 +358,19 @@ describe('identify', () => {
   });
 });
 
-describe('verify', () => {
+describe('compare', () => {
   it('says whether two photos show the same person', async () => {
     const r = recognizer();
-    const same = await r.verify(faces.photo({ vector: ALICE }), faces.photo({ vector: ALICE_NEAR }));
+    const same = await r.compare(faces.photo({ vector: ALICE }), faces.photo({ vector: ALICE_NEAR }));
     expect(same.match).toBe(true);
     expect(same.threshold).toBe(0.3);
-    const different = await r.verify(faces.photo({ vector: ALICE }), faces.photo({ vector: BOB }));
+    const different = await r.compare(faces.photo({ vector: ALICE }), faces.photo({ vector: BOB }));
     expect(different.match).toBe(false);
     expect(different.distance).toBeCloseTo(1, 6);
   });
 
   it('needs a face in both photos', async () => {
-    await expectCode(recognizer().verify(faces.photo({ vector: ALICE }), faces.photo()), 'E_NO_FACE');
+    await expectCode(recognizer().compare(faces.photo({ vector: ALICE }), faces.photo()), 'E_NO_FACE');
   });
 });
 

@@ -1,24 +1,16 @@
 import type { FaceAligner, FaceDetector } from './detector.js';
 import type { Embedder } from './embedder.js';
-import {
-  InvalidArgumentError,
-  ModelMismatchError,
-  MultipleFacesError,
-  NoFaceError,
-  NotFoundError,
-  PvError,
-} from './errors.js';
-import { boxArea, isRgbImage, type FaceDetection, type RgbImage } from './image.js';
+import { errorFromData } from './error-data.js';
+import { InvalidArgumentError, NoFaceError, NotFoundError } from './errors.js';
+import type { AbortSignalLike, EncodedFace, FaceEncoder, FacePolicy, FileFailure } from './face-encoder.js';
+import { enrollImages, type EnrollItem } from './enroll-images.js';
+import { Gallery, compareEmbeddings, type Candidate, type Comparison, type Verification } from './gallery.js';
+import type { FaceDetection } from './image.js';
 import { labelForEntry, type DirectoryLayout, type ImageInput, type ImageLoader } from './image-loader.js';
+import { checkLabel, UNKNOWN_LABEL } from './labels.js';
+import { LocalFaceEncoder } from './local-face-encoder.js';
 import { isCloser, withinThreshold, type Metric } from './metric.js';
-import type { EmbeddingRecord, NewRecord, Store } from './store.js';
-
-/**
- * What to do with an image that shows several faces:
- * `largest` uses the largest face among those scoring at least 90% of the best score (default), `strict`
- * fails with `E_MULTIPLE_FACES`, `all` uses every face.
- */
-export type FacePolicy = 'largest' | 'strict' | 'all';
+import type { EmbeddingRecord, Store } from './store.js';
 
 /** An embedding with its label (the reference's `{label, embedding}`), and where it came from. */
 export interface LabelledEmbedding {
@@ -30,20 +22,13 @@ export interface LabelledEmbedding {
   readonly detection?: FaceDetection;
 }
 
-/** A file that could not be used, and why. Never silent: every skipped file is listed. */
-export interface FileFailure {
-  readonly file: string;
-  /** A {@link PvError} code, or `E_UNEXPECTED` for anything else. */
-  readonly code: string;
-  readonly message: string;
-}
-
-/** Progress of a long operation. */
+/** Progress of {@link FaceRecognizer.generateEmbeddings}: one event per finished file, with its failure if any. */
 export interface ProgressEvent {
   readonly done: number;
   readonly total: number;
   readonly file: string;
   readonly ok: boolean;
+  readonly failure?: FileFailure;
 }
 
 /** Where {@link FaceRecognizer.generateEmbeddings} reads faces from. */
@@ -58,7 +43,7 @@ export interface GenerateOptions {
   readonly facePolicy?: FacePolicy;
   readonly onProgress?: (event: ProgressEvent) => void;
   /** Stops between files; what was done so far is kept (and saved) and `aborted` is set. */
-  readonly signal?: { readonly aborted: boolean };
+  readonly signal?: AbortSignalLike;
   /** Files per store write when saving (default 32). */
   readonly saveBatchSize?: number;
 }
@@ -72,24 +57,14 @@ export interface GenerateResult {
   readonly aborted: boolean;
 }
 
-/** Result of {@link FaceRecognizer.compare} (the reference's `(match, predicted_label, distance)`). */
-export interface CompareResult {
-  /** True when the claimed label's nearest embedding is within the threshold. */
-  readonly match: boolean;
-  /** The nearest label overall, or `"unknown"` when even the nearest is beyond the threshold. */
-  readonly prediction: string;
-  /** Distance to the claimed label's nearest embedding. */
-  readonly distance: number;
-  /** Distance to the nearest embedding overall. */
-  readonly nearestDistance: number;
-  readonly threshold: number;
-  readonly detection: FaceDetection | undefined;
+/** Result of {@link FaceRecognizer.verify}: {@link Verification} plus the face that was used. */
+export interface VerifyResult extends Verification {
+  readonly detection: FaceDetection;
 }
 
-/** A candidate identity of one face. */
-export interface Candidate {
-  readonly label: string;
-  readonly distance: number;
+/** Result of {@link FaceRecognizer.compare}: {@link Comparison} plus the two faces that were used. */
+export interface CompareResult extends Comparison {
+  readonly detections: readonly [FaceDetection, FaceDetection];
 }
 
 /** One face of {@link FaceRecognizer.identify}. */
@@ -101,102 +76,82 @@ export interface IdentifiedFace {
   readonly prediction: string;
 }
 
-/** Result of {@link FaceRecognizer.verify}. */
-export interface VerifyResult {
-  readonly match: boolean;
-  readonly distance: number;
-  readonly threshold: number;
-}
-
-/** A face found in an image and its embedding. */
-export interface FaceEmbedding {
-  readonly detection: FaceDetection;
-  readonly embedding: Float32Array;
-}
-
-/** The parts a {@link FaceRecognizer} is assembled from. */
-export interface FaceRecognizerOptions {
-  readonly detector: FaceDetector;
-  readonly embedder: Embedder;
-  /** Cuts faces out as the embedder requires; pass `alignFace` from `@pv/vision`. */
-  readonly align: FaceAligner;
+/** The parts of a {@link FaceRecognizer}: an encoder (or the parts of an in-thread one), a metric, a store. */
+export type FaceRecognizerOptions = (
+  | {
+      /** Images in, faces out: in-thread, a worker pool, or a browser encoder. The recognizer owns it. */
+      readonly encoder: FaceEncoder;
+      /** Reads directories for {@link FaceRecognizer.generateEmbeddings}. */
+      readonly images?: ImageLoader;
+    }
+  | {
+      readonly detector: FaceDetector;
+      readonly embedder: Embedder;
+      /** Cuts faces out as the embedder requires; pass `alignFace` from `@pv/vision`. */
+      readonly align: FaceAligner;
+      /** Reads paths and encoded bytes. Required for inputs other than decoded images. */
+      readonly images?: ImageLoader;
+    }
+) & {
   readonly metric: Metric;
-  /** Where enrolled embeddings live. Required by `compare`, `identify` and `save`. */
+  /** Where enrolled embeddings live. Required by `verify` (unless given a list), `identify` and `save`. */
   readonly store?: Store;
-  /** Reads paths and encoded bytes. Required for inputs other than decoded {@link RgbImage}s. */
-  readonly images?: ImageLoader;
   /** Decision threshold in `metric` units; defaults to the embedder's calibrated threshold for `metric`. */
   readonly threshold?: number;
   /** Default face policy (default `largest`). */
   readonly facePolicy?: FacePolicy;
-}
-
-/** The label used for faces beyond the threshold. */
-export const UNKNOWN_LABEL = 'unknown';
+};
 
 /**
- * The face-recognition workflow in one object: detection → alignment → embedding → store → answers.
+ * The face-recognition workflow in one object — a thin composition of a {@link FaceEncoder} (images →
+ * faces) and a {@link Gallery} (embeddings → answers).
  *
- * Mapping to the reference (PyVision `Facenet`): `generate_embeddings()` → {@link generateEmbeddings},
- * `compare_embeddings()` → {@link compare}; beyond it: {@link identify} (1:N), {@link verify} (1:1 of two
- * photos) and {@link embedFaces}.
+ * Mapping to the reference (PyVision `Facenet`): `generate_embeddings()` → {@link generateEmbeddings};
+ * `compare_embeddings()` (one image against a label) → {@link verify}. Beyond it: {@link identify} (1:N),
+ * {@link compare} (are two photos the same person?) and {@link embedFaces}. The words mean the same in the
+ * CLI (`pv verify`, `pv compare`, `pv identify`) and the REST API.
  */
 export class FaceRecognizer {
-  readonly detector: FaceDetector;
-  readonly embedder: Embedder;
+  readonly encoder: FaceEncoder;
   readonly metric: Metric;
   readonly store: Store | undefined;
   /** The decision threshold in use. */
   readonly threshold: number;
-  readonly #align: FaceAligner;
+  readonly #gallery: Gallery | undefined;
   readonly #images: ImageLoader | undefined;
   readonly #facePolicy: FacePolicy;
 
   constructor(options: FaceRecognizerOptions) {
-    this.detector = options.detector;
-    this.embedder = options.embedder;
+    this.encoder = 'encoder' in options ? options.encoder : new LocalFaceEncoder(options);
     this.metric = options.metric;
     this.store = options.store;
-    this.#align = options.align;
     this.#images = options.images;
     this.#facePolicy = options.facePolicy ?? 'largest';
-    const calibrated = options.embedder.model.thresholds.find((t) => t.metric === options.metric.id)?.value;
+    const model = this.encoder.info.model;
+    const calibrated = model.thresholds.find((t) => t.metric === options.metric.id)?.value;
     const threshold = options.threshold ?? calibrated;
     if (threshold === undefined || !Number.isFinite(threshold)) {
-      throw new InvalidArgumentError(
-        `Model "${options.embedder.model.id}" has no calibrated threshold for metric "${options.metric.id}"; pass one`,
-        { model: options.embedder.model.id, metric: options.metric.id },
-      );
+      throw new InvalidArgumentError(`Model "${model.id}" has no calibrated threshold for metric "${options.metric.id}"; pass one`, {
+        model: model.id,
+        metric: options.metric.id,
+      });
     }
     this.threshold = threshold;
+    this.#gallery = options.store ? new Gallery({ store: options.store, metric: this.metric, threshold, modelId: model.id }) : undefined;
   }
 
-  /** Decodes an input into pixels. */
-  async loadImage(input: ImageInput): Promise<RgbImage> {
-    if (isRgbImage(input)) return input;
-    if (!this.#images) throw new InvalidArgumentError('An image loader is needed to read paths or encoded bytes');
-    return this.#images.load(input);
-  }
-
-  /** Every face in the image, most confident first. */
-  async detect(input: ImageInput): Promise<FaceDetection[]> {
-    return this.detector.detect(await this.loadImage(input));
+  /** The gallery over the recognizer's store (`E_INVALID_ARGUMENT` without a store). */
+  get gallery(): Gallery {
+    if (!this.#gallery) throw new InvalidArgumentError('This operation needs a store');
+    return this.#gallery;
   }
 
   /**
-   * Embeddings of the faces in an image, chosen by `policy`. Throws `E_NO_FACE` when there is none and
-   * `E_MULTIPLE_FACES` under `strict` when there are several.
+   * The faces in an image chosen by `policy`, with their embeddings. Throws `E_NO_FACE` when there is none
+   * and `E_MULTIPLE_FACES` under `strict` when there are several.
    */
-  async embedFaces(input: ImageInput, policy: FacePolicy = this.#facePolicy): Promise<FaceEmbedding[]> {
-    const image = await this.loadImage(input);
-    const detections = await this.detector.detect(image);
-    return this.#embedDetections(image, chooseFaces(detections, policy, typeof input === 'string' ? input : undefined));
-  }
-
-  async #embedDetections(image: RgbImage, detections: readonly FaceDetection[]): Promise<FaceEmbedding[]> {
-    const crops = detections.map((d) => this.#align(image, d, this.embedder.model.alignment));
-    const embeddings = await this.embedder.embed(crops);
-    return detections.map((detection, i) => ({ detection, embedding: embeddings[i] as Float32Array }));
+  embedFaces(input: ImageInput, policy: FacePolicy = this.#facePolicy): Promise<EncodedFace[]> {
+    return this.encoder.encode(input, { facePolicy: policy });
   }
 
   /**
@@ -205,99 +160,105 @@ export class FaceRecognizer {
    * skipped; the rest go on.
    */
   async generateEmbeddings(source: EmbeddingSource, options: GenerateOptions = {}): Promise<GenerateResult> {
-    if (options.save) {
-      // Fail before any work when the store holds another model's embeddings.
-      await this.#checkedStore();
-    }
+    const gallery = options.save ? this.gallery : undefined;
+    // Fail before any work when the store holds another model's embeddings.
+    await gallery?.checkModel();
     const policy = options.facePolicy ?? this.#facePolicy;
-    // Labels are computed per file, so a file without one is reported like any other bad file.
-    let jobs: { input: ImageInput; label: () => string; file: string | undefined }[];
-    if ('directory' in source) {
-      if (!this.#images) throw new InvalidArgumentError('An image loader is needed to read a directory');
-      const entries = await this.#images.listImageFiles(source.directory);
-      const layout = source.layout ?? 'auto';
-      jobs = entries.map((e) => ({ input: e.path, label: () => labelForEntry(e, layout), file: e.path }));
-    } else {
-      const { label } = source;
-      if (typeof label !== 'string' || label.trim() === '') {
-        throw new InvalidArgumentError('A label is required when embedding a single image');
-      }
-      const file = source.file ?? (typeof source.image === 'string' ? source.image : undefined);
-      jobs = [{ input: source.image, label: () => label, file }];
-    }
-    const embeddings: LabelledEmbedding[] = [];
+    if ('image' in source) return this.#generateOne(source, policy, gallery);
+    if (!this.#images) throw new InvalidArgumentError('An image loader is needed to read a directory');
+    const entries = await this.#images.listImageFiles(source.directory);
+    const layout = source.layout ?? 'auto';
     const failures: FileFailure[] = [];
-    const saved: EmbeddingRecord[] = [];
-    const batchSize = Math.max(1, options.saveBatchSize ?? 32);
-    let pending: NewRecord[] = [];
-    const flush = async (): Promise<void> => {
-      if (pending.length === 0 || !this.store) return;
-      const batch = pending;
-      pending = [];
-      saved.push(...(await this.store.add(batch)));
-    };
-    let aborted = false;
-    let done = 0;
-    for (const job of jobs) {
-      if (options.signal?.aborted) {
-        aborted = true;
-        break;
-      }
-      const name = job.file ?? '<image>';
-      let ok = true;
+    const items: EnrollItem[] = [];
+    for (const entry of entries) {
       try {
-        const label = job.label();
-        const faces = await this.embedFaces(job.input, policy);
-        for (const face of faces) {
-          embeddings.push({
-            label,
-            embedding: face.embedding,
-            detection: face.detection,
-            ...(job.file !== undefined ? { file: job.file } : {}),
-          });
-          if (options.save) {
-            pending.push({
-              label,
-              vector: face.embedding,
-              modelId: this.embedder.model.id,
-              source: { ...(job.file !== undefined ? { file: job.file } : {}), box: face.detection.box },
-            });
-          }
-        }
+        items.push({ input: entry.path, name: entry.path, label: labelForEntry(entry, layout) });
       } catch (error) {
-        if ('image' in source) throw error;
-        ok = false;
-        failures.push(describeFailure(name, error));
+        failures.push({ file: entry.path, code: 'E_INVALID_ARGUMENT', message: error instanceof Error ? error.message : String(error) });
       }
-      done++;
-      options.onProgress?.({ done, total: jobs.length, file: name, ok });
-      if (pending.length >= batchSize) await flush();
     }
-    await flush();
-    return { embeddings, failures, saved, aborted };
+    const found: { index: number; embeddings: LabelledEmbedding[] }[] = [];
+    const order = new Map(items.map((item, index) => [item.name, index]));
+    let done = 0;
+    const total = entries.length;
+    const report = (file: string, failure?: FileFailure): void => {
+      done++;
+      options.onProgress?.({ done, total, file, ok: failure === undefined, ...(failure ? { failure } : {}) });
+    };
+    for (const failure of failures) report(failure.file, failure);
+    const faceList = (file: string, label: string, faces: readonly EncodedFace[]): LabelledEmbedding[] =>
+      faces.map((f) => ({ label, embedding: f.embedding, detection: f.detection, file }));
+    const saved: EmbeddingRecord[] = [];
+    let aborted = false;
+    if (gallery) {
+      const summary = await enrollImages(this.encoder, gallery, items, {
+        skipEnrolled: false,
+        facePolicy: policy,
+        batchSize: options.saveBatchSize ?? 32,
+        ...(options.signal ? { signal: options.signal } : {}),
+        onEvent: (event) => {
+          if (event.type === 'failed') report(event.failure.file, event.failure);
+          else if (event.type === 'progress' && event.ok) report(event.file);
+          else if (event.type === 'enrolled') {
+            saved.push(...event.records);
+            found.push({ index: order.get(event.file) ?? 0, embeddings: faceList(event.file, event.label, event.faces) });
+          }
+        },
+      });
+      if (summary.error) throw errorFromData(summary.error);
+      failures.push(...summary.failures);
+      aborted = summary.aborted;
+    } else {
+      const inputs = items.map((item) => ({ input: item.input, name: item.name }));
+      const signal = options.signal;
+      for await (const result of this.encoder.encodeMany(inputs, { facePolicy: policy, ...(signal ? { signal } : {}) })) {
+        if (result.ok) {
+          found.push({ index: result.index, embeddings: faceList(result.name, (items[result.index] as EnrollItem).label, result.faces) });
+          report(result.name);
+        } else {
+          failures.push(result.failure);
+          report(result.name, result.failure);
+        }
+      }
+      aborted = signal?.aborted === true;
+    }
+    found.sort((a, b) => a.index - b.index);
+    failures.sort((a, b) => (order.get(a.file) ?? -1) - (order.get(b.file) ?? -1));
+    return { embeddings: found.flatMap((f) => f.embeddings), failures, saved, aborted };
+  }
+
+  async #generateOne(
+    source: { readonly image: ImageInput; readonly label: string; readonly file?: string },
+    policy: FacePolicy,
+    gallery: Gallery | undefined,
+  ): Promise<GenerateResult> {
+    if (typeof source.label !== 'string' || source.label.trim() === '') {
+      throw new InvalidArgumentError('A label is required when embedding a single image');
+    }
+    const label = checkLabel(source.label);
+    const file = source.file ?? (typeof source.image === 'string' ? source.image : undefined);
+    const faces = await this.encoder.encode(source.image, { facePolicy: policy });
+    const embeddings = faces.map((f) => ({ label, embedding: f.embedding, detection: f.detection, ...(file !== undefined ? { file } : {}) }));
+    const saved = gallery
+      ? await gallery.enroll(faces.map((f) => ({ label, embedding: f.embedding, source: { ...(file !== undefined ? { file } : {}), box: f.detection.box } })))
+      : [];
+    return { embeddings, failures: [], saved, aborted: false };
   }
 
   /**
    * The reference's `compare_embeddings()`: does the face in `input` belong to `label`? Compares with the
    * store, or with `against` when given.
    */
-  async compare(input: ImageInput, label: string, against?: readonly LabelledEmbedding[]): Promise<CompareResult> {
+  async verify(input: ImageInput, label: string, against?: readonly LabelledEmbedding[]): Promise<VerifyResult> {
     const [face] = await this.embedFaces(input, this.#facePolicy === 'all' ? 'largest' : this.#facePolicy);
     if (!face) throw new NoFaceError();
+    if (!against) return { ...(await this.gallery.verify(face.embedding, label)), detection: face.detection };
     let nearest: Candidate | undefined;
     let claimed: Candidate | undefined;
-    if (against) {
-      for (const e of against) {
-        const distance = this.metric.distance(face.embedding, e.embedding);
-        if (!nearest || isCloser(this.metric, distance, nearest.distance)) nearest = { label: e.label, distance };
-        if (e.label === label && (!claimed || isCloser(this.metric, distance, claimed.distance))) claimed = { label, distance };
-      }
-    } else {
-      const store = await this.#checkedStore();
-      const [best] = await store.search(face.embedding, { k: 1, metric: this.metric });
-      const [own] = await store.search(face.embedding, { k: 1, metric: this.metric, label });
-      if (best) nearest = { label: best.record.label, distance: best.distance };
-      if (own) claimed = { label, distance: own.distance };
+    for (const e of against) {
+      const distance = this.metric.distance(face.embedding, e.embedding);
+      if (!nearest || isCloser(this.metric, distance, nearest.distance)) nearest = { label: e.label, distance };
+      if (e.label === label && (!claimed || isCloser(this.metric, distance, claimed.distance))) claimed = { label, distance };
     }
     if (!claimed || !nearest) throw new NotFoundError(`No embeddings are enrolled for label "${label}"`, { label });
     return {
@@ -310,94 +271,36 @@ export class FaceRecognizer {
     };
   }
 
-  /** 1:N identification of every face in `input`: the top `k` distinct labels of each. */
+  /** 1:N identification of every face in `input`: the top `k` distinct labels of each. No face gives `[]`. */
   async identify(input: ImageInput, options: { readonly k?: number } = {}): Promise<IdentifiedFace[]> {
-    const k = options.k ?? 5;
-    const store = await this.#checkedStore();
-    const image = await this.loadImage(input);
-    const faces = await this.#embedDetections(image, await this.detector.detect(image));
+    const gallery = this.gallery;
+    await gallery.checkModel();
+    let faces: EncodedFace[];
+    try {
+      faces = await this.encoder.encode(input, { facePolicy: 'all' });
+    } catch (error) {
+      if (error instanceof NoFaceError) return [];
+      throw error;
+    }
     const results: IdentifiedFace[] = [];
     for (const face of faces) {
-      const candidates = await this.#distinctLabels(store, face.embedding, k);
-      const best = candidates[0];
-      results.push({
-        detection: face.detection,
-        candidates,
-        prediction: best && withinThreshold(this.metric, best.distance, this.threshold) ? best.label : UNKNOWN_LABEL,
-      });
+      const { candidates, prediction } = await gallery.identify(face.embedding, options);
+      results.push({ detection: face.detection, candidates, prediction });
     }
     return results;
   }
 
-  /** 1:1 verification of two photos: is it the same person? */
-  async verify(a: ImageInput, b: ImageInput): Promise<VerifyResult> {
+  /** 1:1 of two photos: are they the same person? Needs no store. */
+  async compare(a: ImageInput, b: ImageInput): Promise<CompareResult> {
     const policy = this.#facePolicy === 'all' ? 'largest' : this.#facePolicy;
     const [fa] = await this.embedFaces(a, policy);
     const [fb] = await this.embedFaces(b, policy);
     if (!fa || !fb) throw new NoFaceError();
-    const distance = this.metric.distance(fa.embedding, fb.embedding);
-    return { match: withinThreshold(this.metric, distance, this.threshold), distance, threshold: this.threshold };
+    return { ...compareEmbeddings(this.metric, this.threshold, fa.embedding, fb.embedding), detections: [fa.detection, fb.detection] };
   }
 
-  /** Closes the detector, the embedder and the store. */
+  /** Closes the encoder and the store. */
   async close(): Promise<void> {
-    await Promise.all([this.detector.close(), this.embedder.close(), this.store?.close()]);
+    await Promise.all([this.encoder.close(), this.store?.close()]);
   }
-
-  /**
-   * The `k` nearest distinct labels. Over-fetches (people have several embeddings each) and fetches more
-   * while one person's embeddings crowd the others out.
-   */
-  async #distinctLabels(store: Store, embedding: Float32Array, k: number): Promise<Candidate[]> {
-    if (k <= 0) return [];
-    for (let fetch = Math.max(k * 8, 32); ; fetch *= 2) {
-      const hits = await store.search(embedding, { k: fetch, metric: this.metric });
-      const candidates: Candidate[] = [];
-      const seen = new Set<string>();
-      for (const hit of hits) {
-        if (candidates.length >= k) break;
-        if (!seen.has(hit.record.label)) {
-          seen.add(hit.record.label);
-          candidates.push({ label: hit.record.label, distance: hit.distance });
-        }
-      }
-      if (candidates.length >= k || hits.length < fetch) return candidates;
-    }
-  }
-
-  async #checkedStore(): Promise<Store> {
-    if (!this.store) throw new InvalidArgumentError('This operation needs a store');
-    const info = await this.store.info();
-    if (info.modelId !== null && info.modelId !== this.embedder.model.id) {
-      throw new ModelMismatchError(info.modelId, this.embedder.model.id);
-    }
-    return this.store;
-  }
-}
-
-/** Applies a {@link FacePolicy} to detections. */
-export function chooseFaces(detections: readonly FaceDetection[], policy: FacePolicy, file?: string): FaceDetection[] {
-  const details = file !== undefined ? { file } : {};
-  if (detections.length === 0) {
-    throw new NoFaceError(file !== undefined ? `No face was found in ${file}` : undefined, details);
-  }
-  if (policy === 'all') return [...detections];
-  if (policy === 'strict' && detections.length > 1) throw new MultipleFacesError(detections.length, details);
-  // `largest` looks only at detections nearly as confident as the best one, so a big low-score false
-  // positive (a textured wall, say) never beats a clear face.
-  const topScore = Math.max(...detections.map((d) => d.score));
-  let best: FaceDetection | undefined;
-  for (const d of detections) {
-    if (d.score < LARGEST_FACE_MIN_RELATIVE_SCORE * topScore) continue;
-    if (!best || boxArea(d.box) > boxArea(best.box)) best = d;
-  }
-  return [best as FaceDetection];
-}
-
-/** Under the `largest` policy, detections scoring below this fraction of the best score are not candidates. */
-export const LARGEST_FACE_MIN_RELATIVE_SCORE = 0.9;
-
-function describeFailure(file: string, error: unknown): FileFailure {
-  if (error instanceof PvError) return { file, code: error.code, message: error.message };
-  return { file, code: 'E_UNEXPECTED', message: error instanceof Error ? error.message : String(error) };
 }

@@ -1,4 +1,5 @@
 import { DimensionMismatchError, InvalidArgumentError, ModelMismatchError } from './errors.js';
+import { checkLabel } from './labels.js';
 import type { NewRecord, EmbeddingRecord } from './store.js';
 
 /** The model id and dimension a store is bound to (both `null` until the first record or an explicit option). */
@@ -17,6 +18,8 @@ export function checkBatch(binding: Readonly<Binding>, records: readonly NewReco
     if (typeof record.label !== 'string' || record.label.length === 0) {
       throw new InvalidArgumentError(`Record ${index} has an empty label`, { index });
     }
+    // The one label rule (see checkLabel): stores refuse what the library would refuse.
+    checkLabel(record.label);
     if (!(record.vector instanceof Float32Array) || record.vector.length === 0) {
       throw new InvalidArgumentError(`Record ${index}: vector must be a non-empty Float32Array`, { index });
     }
@@ -54,8 +57,8 @@ export function newRecordId(): string {
 }
 
 /**
- * Fills in ids and creation times and copies vectors, refusing duplicate ids within the batch or
- * against `exists`.
+ * Fills in ids and creation times, stores labels in their canonical form (`checkLabel`: NFC, trimmed) and
+ * copies vectors, refusing duplicate ids within the batch or against `exists`.
  */
 export function materialise(
   records: readonly NewRecord[],
@@ -69,7 +72,7 @@ export function materialise(
     seen.add(id);
     const record: EmbeddingRecord = {
       id,
-      label: r.label,
+      label: checkLabel(r.label),
       vector: Float32Array.from(r.vector),
       modelId: r.modelId,
       createdAt: r.createdAt ?? now,

@@ -5,7 +5,7 @@ import type { FaceDetection, RgbImage } from '@pv/core';
 import { ensureModelFile } from '@pv/model-fetch';
 import { alignFace } from '@pv/vision';
 import type { BenchModule } from '../../../scripts/bench-types.js';
-import { createImageLoader, createWorkerPool, Landmarks68, OnnxEmbedder, Rfb320Detector } from '../src/index.js';
+import { createImageLoader, Landmarks68, OnnxEmbedder, Rfb320Detector } from '../src/index.js';
 import { countModelFlops } from './flops.js';
 import { lfwFiles, medianMs } from './lfw-timing.js';
 
@@ -16,21 +16,6 @@ async function cpuGhz(): Promise<number> {
   const info = await readFile('/proc/cpuinfo', 'utf8').catch(() => '');
   const mhz = /^cpu MHz\s*:\s*([\d.]+)/mu.exec(info)?.[1];
   return mhz ? Number(mhz) / 1000 : 0;
-}
-
-/** Images per second of the whole pipeline on a worker pool, from file names (decode included). */
-async function poolRate(files: readonly string[], workers: number): Promise<number> {
-  const pool = await createWorkerPool({ workers });
-  try {
-    await pool.embedFiles(files.slice(0, workers * 2)); // warm-up
-    const started = performance.now();
-    const results = await pool.embedFiles(files);
-    const seconds = (performance.now() - started) / 1000;
-    if (results.some((r) => !r.ok)) throw new Error('a benchmark photo failed');
-    return files.length / seconds;
-  } finally {
-    await pool.close();
-  }
 }
 
 const bench: BenchModule = {
@@ -78,10 +63,6 @@ const bench: BenchModule = {
             'boost clock above the reported one mean a higher real peak, so read the fraction as an upper bound).'
           : 'the CPU clock is not reported here, so no fraction of peak can be estimated.';
 
-      const one = await poolRate(files, 1);
-      const two = await poolRate(files, 2);
-      ctx.log('worker pools done');
-
       const row = (name: string, ms: number, note: string) => `| ${name} | ${ms.toFixed(2)} | ${note} |`;
       return [
         `${images.length} LFW fold-1 photos (250x250, gray → RGB); medians per item after a warm-up pass. One onnxruntime`,
@@ -96,10 +77,7 @@ const bench: BenchModule = {
         row('embedding + flip TTA', ttaMs, `per face; ${(ttaMs / embedMs).toFixed(2)}x plain embedding`),
         row('whole pipeline, in process', pipelineMs, `per photo incl. JPEG decode: ${(1000 / pipelineMs).toFixed(1)} photos/s`),
         '',
-        '| worker pool | photos/s | vs 1 worker |',
-        '| --- | ---: | ---: |',
-        `| 1 worker | ${one.toFixed(1)} | 1.00 |`,
-        `| 2 workers | ${two.toFixed(1)} | ${(two / one).toFixed(2)} |`,
+        'Worker pools (any detector): see the `pipeline-node` section.',
         '',
         `MobileFaceNet: ${(flops / 1e6).toFixed(0)} MFLOP per face (2 x the multiply-adds of its Conv layers, counted`,
         `from onnxruntime's profile of a run). At ${embedMs.toFixed(2)} ms per face that is ${(achieved / 1e9).toFixed(1)} GFLOP/s, ${peakNote}`,

@@ -1,7 +1,7 @@
 import { readdir } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { boxArea, MemoryStore, type FaceDetector, type FaceRecognizer } from '@pv/core';
+import { boxArea, MemoryStore, type FaceDetector, type FaceRecognizer, type LocalFaceEncoder } from '@pv/core';
 import { createFaceRecognizer } from './create-recognizer.js';
 import { sharedData, singleFaceLfw } from './test-data.fixture.js';
 
@@ -50,18 +50,18 @@ describe('createFaceRecognizer end to end on CelebA', () => {
 
   it('verifies LFW photos of the same person and tells different people apart', async () => {
     const [a1, a4, z1] = singleFaceLfw as [string, string, string];
-    expect((await recognizer.verify(a1, a4)).match).toBe(true);
-    expect((await recognizer.verify(a1, z1)).match).toBe(false);
+    expect((await recognizer.compare(a1, a4)).match).toBe(true);
+    expect((await recognizer.compare(a1, z1)).match).toBe(false);
   });
 
   it('uses cosine with the model’s threshold by default, and l2 when asked', async () => {
     expect(recognizer.metric.id).toBe('cosine');
-    expect(recognizer.threshold).toBe(recognizer.embedder.model.thresholds.find((t) => t.metric === 'cosine')?.value);
+    expect(recognizer.threshold).toBe(recognizer.encoder.info.model.thresholds.find((t) => t.metric === 'cosine')?.value);
     const withL2 = await createFaceRecognizer({ metric: 'l2' });
     try {
       expect(withL2.metric.id).toBe('l2');
       const [a1, a4] = singleFaceLfw as [string, string];
-      expect((await withL2.verify(a1, a4)).match).toBe(true);
+      expect((await withL2.compare(a1, a4)).match).toBe(true);
     } finally {
       await withL2.close();
     }
@@ -70,7 +70,7 @@ describe('createFaceRecognizer end to end on CelebA', () => {
   it('takes a detector instance in place of RFB-320, and closes it with the recognizer', async () => {
     const calls: number[] = [];
     let closed = false;
-    const inner = recognizer.detector;
+    const inner = (recognizer.encoder as LocalFaceEncoder).detector;
     const counting: FaceDetector = {
       id: 'counting',
       detect: async (image) => {
@@ -83,9 +83,9 @@ describe('createFaceRecognizer end to end on CelebA', () => {
     };
     const custom = await createFaceRecognizer({ faceDetector: counting });
     try {
-      expect(custom.detector).toBe(counting);
+      expect((custom.encoder as LocalFaceEncoder).detector).toBe(counting);
       const [a1, a4] = singleFaceLfw as [string, string];
-      expect((await custom.verify(a1, a4)).match).toBe(true);
+      expect((await custom.compare(a1, a4)).match).toBe(true);
       expect(calls).toEqual([250, 250]);
     } finally {
       await custom.close();

@@ -8,4 +8,3 @@ export * from './onnx-embedder.js';
 export * from './image-files.js';
 export * from './image-loader.js';
 export * from './create-recognizer.js';
-export * from './worker-pool.js';

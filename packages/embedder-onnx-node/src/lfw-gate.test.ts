@@ -1,5 +1,5 @@
 import path from 'node:path';
-import type { FaceDetection, FaceRecognizer, FiveLandmarks, RgbImage } from '@pv/core';
+import type { FaceDetection, FaceRecognizer, FiveLandmarks, LocalFaceEncoder, RgbImage } from '@pv/core';
 import { evaluatePairs, type EvaluationReport, type FailurePolicy } from '@pv/eval';
 import { loadLfwDataset, type LfwDataset } from '@pv/eval/node';
 import { alignFace } from '@pv/vision';
@@ -37,9 +37,10 @@ function centreCropFallback(recognizer: FaceRecognizer, lfw: LfwDataset): Failur
     policy: 'fallback-embed',
     description: 'centre crop: the photo aligned as if its landmarks were the mean LFW landmarks',
     embed: async (image) => {
-      const rgb = await recognizer.loadImage(lfw.imagePath(image));
-      const crop = alignFace(rgb, averageFaceDetection(rgb), recognizer.embedder.model.alignment);
-      const [embedding] = await recognizer.embedder.embed([crop]);
+      const local = recognizer.encoder as LocalFaceEncoder;
+      const rgb = await local.loadImage(lfw.imagePath(image));
+      const crop = alignFace(rgb, averageFaceDetection(rgb), recognizer.encoder.info.model.alignment);
+      const [embedding] = await local.embedder.embed([crop]);
       return embedding as Float32Array;
     },
   };
@@ -69,7 +70,7 @@ describe('LFW gate: full pipeline on the grayscale LFW fold 1 (600 pairs, 10-fol
 
   it('uses cosine and the catalog threshold', () => {
     expect(report.metric).toEqual({ id: 'cosine', closer: 'lower' });
-    expect(report.fixedThreshold?.threshold).toBe(recognizer.embedder.model.thresholds.find((t) => t.metric === 'cosine')?.value);
+    expect(report.fixedThreshold?.threshold).toBe(recognizer.encoder.info.model.thresholds.find((t) => t.metric === 'cosine')?.value);
   });
 
   it('finds a face in (nearly) every photo (measured: 807 of 807)', () => {

@@ -26,7 +26,7 @@ describe('createBrowserRecognizer (run in Node on onnxruntime-web)', () => {
 
   it('uses cosine with the model’s calibrated threshold and an empty in-memory store', async () => {
     expect(recognizer.metric.id).toBe('cosine');
-    expect(recognizer.threshold).toBe(recognizer.embedder.model.thresholds.find((t) => t.metric === 'cosine')?.value);
+    expect(recognizer.threshold).toBe(recognizer.encoder.info.model.thresholds.find((t) => t.metric === 'cosine')?.value);
     expect(await recognizer.store?.info()).toEqual({ modelId: null, dimension: null, count: 0 });
   });
 
@@ -52,8 +52,8 @@ describe('createBrowserRecognizer (run in Node on onnxruntime-web)', () => {
     await recognizer.generateEmbeddings({ image: photos['amber']!, label: 'amber' }, { save: true });
     const [face] = await recognizer.identify(photos['abel4']!);
     expect(face?.prediction).toBe('abel');
-    expect((await recognizer.verify(photos['abel1']!, photos['abel4']!)).match).toBe(true);
-    expect((await recognizer.verify(photos['abel1']!, photos['amber']!)).match).toBe(false);
+    expect((await recognizer.compare(photos['abel1']!, photos['abel4']!)).match).toBe(true);
+    expect((await recognizer.compare(photos['abel1']!, photos['amber']!)).match).toBe(false);
   });
 
   it('cannot read directories in a browser: E_INVALID_ARGUMENT', async () => {
@@ -67,7 +67,7 @@ describe('createBrowserRecognizer (run in Node on onnxruntime-web)', () => {
     try {
       expect(withL2.metric.id).toBe('l2');
       expect(withL2.store).toBe(store);
-      expect((await withL2.verify(photos['abel1']!, photos['abel4']!)).match).toBe(true);
+      expect((await withL2.compare(photos['abel1']!, photos['abel4']!)).match).toBe(true);
     } finally {
       await withL2.close();
     }

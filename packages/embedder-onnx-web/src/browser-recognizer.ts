@@ -2,8 +2,9 @@ import {
   FaceRecognizer,
   isPvError,
   isRgbImage,
+  LocalFaceEncoder,
   MemoryStore,
-  type FaceEmbedding,
+  type EncodedFace,
   type FacePolicy,
   type ImageInput,
   type Metric,
@@ -19,20 +20,55 @@ import { OnnxEmbedder } from './onnx-embedder.js';
 import { Rfb320Detector } from './rfb320-detector.js';
 import type { OnnxWebRuntimeOptions } from './web-runtime.js';
 
-/** Options of {@link createBrowserRecognizer}. */
-export interface BrowserRecognizerOptions extends OnnxWebRuntimeOptions {
+/** Options of {@link createBrowserFaceEncoder}. */
+export interface BrowserFaceEncoderOptions extends OnnxWebRuntimeOptions {
   /** Detector and face selection settings (RFB-320 + 68-point landmarks by default). */
   readonly detector?: Rfb320OpenSettings;
   /** Embedder settings (`mobilefacenet` by default). */
   readonly embedder?: OnnxEmbedderOpenSettings;
+  /** Default face policy (default `largest`). */
+  readonly facePolicy?: FacePolicy;
+}
+
+/**
+ * `@pv/core`'s in-thread {@link LocalFaceEncoder} on onnxruntime-web: the RFB-320 detector with 68-point
+ * landmarks and the MobileFaceNet embedder (model files fetched from `modelBaseUrl` and verified by
+ * SHA-256, in parallel), `alignFace` from `@pv/vision` and a browser image loader (URLs and encoded bytes
+ * through `createImageBitmap`; decoded {@link RgbImage}s anywhere). The preprocessing is `@pv/face-models`',
+ * shared with onnxruntime-node, so it gives the same faces as `openFaceEncoder` of `@pv/pipeline-node`.
+ *
+ * @example
+ * ```ts
+ * const encoder = await createBrowserFaceEncoder({ modelBaseUrl: '/models/' });
+ * const [face] = await encoder.encode(toRgbImage(videoElement)); // { detection, embedding, crop }
+ * ```
+ */
+export async function createBrowserFaceEncoder(options: BrowserFaceEncoderOptions): Promise<LocalFaceEncoder> {
+  const [detector, embedder] = await Promise.allSettled([
+    Rfb320Detector.create({ ...options, ...options.detector }),
+    OnnxEmbedder.create({ ...options, ...options.embedder }),
+  ]);
+  if (detector.status === 'rejected' || embedder.status === 'rejected') {
+    await Promise.all([detector, embedder].map((opened) => (opened.status === 'fulfilled' ? opened.value.close() : undefined)));
+    throw detector.status === 'rejected' ? detector.reason : (embedder as PromiseRejectedResult).reason;
+  }
+  return new LocalFaceEncoder({
+    detector: detector.value,
+    embedder: embedder.value,
+    align: alignFace,
+    images: createBrowserImageLoader(options.fetch ? { fetch: options.fetch } : {}),
+    ...(options.facePolicy ? { facePolicy: options.facePolicy } : {}),
+  });
+}
+
+/** Options of {@link createBrowserRecognizer}. */
+export interface BrowserRecognizerOptions extends BrowserFaceEncoderOptions {
   /** `cosine` (default), `l2`, or any {@link Metric}. */
   readonly metric?: 'cosine' | 'l2' | Metric;
   /** Where enrolled faces are kept (default: a new in-memory store). */
   readonly store?: Store;
   /** Decision threshold in metric units; default: the model's calibrated threshold for the metric. */
   readonly threshold?: number;
-  /** Default face policy (default `largest`). */
-  readonly facePolicy?: FacePolicy;
 }
 
 /** `@pv/core`'s {@link FaceRecognizer} with a shortcut for browser images. */
@@ -42,7 +78,7 @@ export class BrowserFaceRecognizer extends FaceRecognizer {
    * of an image URL, bytes or {@link RgbImage}, with their embeddings, by `policy` (default: every face).
    * An image without faces gives an empty array. Nothing is stored.
    */
-  async embedFacesInImage(input: BrowserImageSource | ImageInput, policy: FacePolicy = 'all'): Promise<FaceEmbedding[]> {
+  async embedFacesInImage(input: BrowserImageSource | ImageInput, policy: FacePolicy = 'all'): Promise<EncodedFace[]> {
     const image = typeof input === 'string' || input instanceof Uint8Array || isRgbImage(input) ? input : toRgbImage(input);
     try {
       return await this.embedFaces(image, policy);
@@ -54,10 +90,8 @@ export class BrowserFaceRecognizer extends FaceRecognizer {
 }
 
 /**
- * A ready {@link BrowserFaceRecognizer}: the RFB-320 detector with 68-point landmarks and the MobileFaceNet
- * embedder on onnxruntime-web (model files fetched from `modelBaseUrl` and verified by SHA-256, in
- * parallel), `alignFace` from `@pv/vision`, a browser image loader, a metric and a store (in memory unless
- * given). Close it when done.
+ * A ready {@link BrowserFaceRecognizer}: the encoder of {@link createBrowserFaceEncoder}, a metric and a
+ * store (in memory unless given). Close it when done.
  *
  * @example
  * ```ts
@@ -67,19 +101,10 @@ export class BrowserFaceRecognizer extends FaceRecognizer {
  */
 export async function createBrowserRecognizer(options: BrowserRecognizerOptions): Promise<BrowserFaceRecognizer> {
   const metric = options.metric === 'l2' ? l2 : options.metric === undefined || options.metric === 'cosine' ? cosine : options.metric;
-  const [detector, embedder] = await Promise.allSettled([
-    Rfb320Detector.create({ ...options, ...options.detector }),
-    OnnxEmbedder.create({ ...options, ...options.embedder }),
-  ]);
-  if (detector.status === 'rejected' || embedder.status === 'rejected') {
-    await Promise.all([detector, embedder].map((opened) => (opened.status === 'fulfilled' ? opened.value.close() : undefined)));
-    throw detector.status === 'rejected' ? detector.reason : (embedder as PromiseRejectedResult).reason;
-  }
+  const encoder = await createBrowserFaceEncoder(options);
   try {
     return new BrowserFaceRecognizer({
-      detector: detector.value,
-      embedder: embedder.value,
-      align: alignFace,
+      encoder,
       metric,
       store: options.store ?? new MemoryStore(),
       images: createBrowserImageLoader(options.fetch ? { fetch: options.fetch } : {}),
@@ -87,7 +112,7 @@ export async function createBrowserRecognizer(options: BrowserRecognizerOptions)
       ...(options.facePolicy ? { facePolicy: options.facePolicy } : {}),
     });
   } catch (error) {
-    await Promise.all([detector.value.close(), embedder.value.close()]);
+    await encoder.close();
     throw error;
   }
 }

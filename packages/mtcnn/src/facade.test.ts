@@ -78,8 +78,8 @@ describe('MTCNN + Inception-ResNet-v1 through the FaceRecognizer facade (the plu
   it(
     'enrols a folder of photos, then identifies, compares and verifies through MTCNN crops',
     async () => {
-      expect(recognizer.detector.id).toBe('mtcnn');
-      expect(recognizer.embedder.model).toMatchObject({ id: 'facenet-vggface2', dimension: 512, alignment: { kind: 'box-crop', width: 160, height: 160 } });
+      expect(recognizer.encoder.info.detector).toBe('mtcnn');
+      expect(recognizer.encoder.info.model).toMatchObject({ id: 'facenet-vggface2', dimension: 512, alignment: { kind: 'box-crop', width: 160, height: 160 } });
 
       const enrolled = await recognizer.generateEmbeddings({ directory: path.join(FACENET_DATA, 'test_images') }, { save: true });
       expect(enrolled.failures).toEqual([]);
@@ -94,8 +94,8 @@ describe('MTCNN + Inception-ResNet-v1 through the FaceRecognizer facade (the plu
       const [identified] = await recognizer.identify(photo, { k: 2 });
       expect(identified?.candidates[0]).toMatchObject({ label: 'kate_siegel' });
       expect(identified?.candidates[0]?.distance).toBeCloseTo(0, 6);
-      expect((await recognizer.compare(photo, 'kate_siegel')).match).toBe(true);
-      expect(await recognizer.verify(photo, photo)).toMatchObject({ match: true });
+      expect((await recognizer.verify(photo, 'kate_siegel')).match).toBe(true);
+      expect(await recognizer.compare(photo, photo)).toMatchObject({ match: true });
     },
     SLOW,
   );
@@ -131,7 +131,7 @@ describe('MTCNN with another embedder (MobileFaceNet, aligned on MTCNN\'s five l
         const lines: string[] = [];
         for (const [pairs, expected] of [[same, true], [different, false]] as const) {
           for (const [a, b] of pairs) {
-            const result = await recognizer.verify(a as string, b as string);
+            const result = await recognizer.compare(a as string, b as string);
             lines.push(`${path.basename(a as string)} vs ${path.basename(b as string)}: cosine distance ${result.distance.toFixed(3)} (threshold ${result.threshold})`);
             expect(result.match).toBe(expected);
           }

@@ -11,3 +11,4 @@ export type { HnswBuildOptions } from './hnsw-index.js';
 export { MAX_EF_SEARCH, MAX_INDEXED_DIMENSION } from './hnsw-index.js';
 export { MAX_TABLE_NAME_LENGTH } from './table-names.js';
 export { SCHEMA_VERSION } from './schema.js';
+export { pgvectorStoreDriver, DEFAULT_POSTGRES_TABLE } from './driver.js';

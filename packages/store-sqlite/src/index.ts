@@ -9,3 +9,4 @@ export {
 export { searchExact, type ExactSearchParams, type ScoredSeq } from './exact-search.js';
 export { toStoreError } from './sqlite-errors.js';
 export { decodeVector, encodeVector } from './vector-blob.js';
+export { sqliteStoreDriver } from './driver.js';

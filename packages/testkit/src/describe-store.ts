@@ -197,6 +197,18 @@ export function describeStore(name: string, factory: StoreFixtureFactory, option
         expect(await store.labels()).toEqual([{ label: 'first', count: 1 }]);
       });
 
+      it('applies the label rule: refuses bad labels, stores canonical (NFC, trimmed) ones', async () => {
+        const store = await open();
+        for (const label of ['unknown', 'UNKNOWN', '../../etc/passwd', 'a\u001b[31mb', 'x'.repeat(129), '  ', '..', 'bob\u202Eevil']) {
+          await expectPvError(store.add([record(label)]), 'E_INVALID_ARGUMENT');
+        }
+        expect(await store.count()).toBe(0);
+        const [stored] = await store.add([record(' Zoe\u0308 ')]);
+        expect(stored?.label).toBe('Zo\u00EB');
+        expect(await store.labels()).toEqual([{ label: 'Zo\u00EB', count: 1 }]);
+        expect((await store.get(stored?.id ?? ''))?.label).toBe('Zo\u00EB');
+      });
+
       it('does not bind an empty store to a refused batch', async () => {
         const store = await open();
         await expectPvError(store.add([record('a'), record('b', { vector: unit(dim + 1) })]), 'E_DIM_MISMATCH');

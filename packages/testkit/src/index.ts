@@ -6,3 +6,5 @@ export { expectPvError } from './expect-pv-error.js';
 export { bruteForceSearch, recallOf, type ExpectedHit } from './store-search-checks.js';
 export { hashSeed, randomUnitVector, randomVector, seededRandom, type RandomSource } from './random.js';
 export { syntheticCrops } from './synthetic-crops.js';
+export { describeFaceEncoder, type FaceEncoderFactory, type FaceEncoderFixtures } from './describe-face-encoder.js';
+export { describeFaceDetector, type FaceDetectorFactory, type FaceDetectorFixtures } from './describe-face-detector.js';

@@ -10,7 +10,7 @@ import { displayPath, plural } from '../display.js';
 import { failureReason, openFaceFileSource } from '../face-files.js';
 import { catchInterrupt } from '../interrupt.js';
 import { ExitCode, formatDistance, type ExitStatus, type Output } from '../output.js';
-import { preparePipeline } from '../pipeline.js';
+import { settingsOf } from '../pipeline.js';
 import { createProgress } from '../progress.js';
 
 /** Options of `pv cluster`. */
@@ -39,11 +39,12 @@ export function registerCluster(program: Command, run: CommandRunner): void {
 }
 
 async function cluster(dir: string, options: ClusterOptions, output: Output): Promise<ExitStatus> {
-  const { metric, threshold } = await preparePipeline(options);
+  const settings = await settingsOf(options);
+  const { metric, threshold } = settings;
   const entries = await listImageFiles(dir);
   if (entries.length === 0) throw new NotFoundError(`No image files in ${dir}`, { directory: dir });
   const relativeOf = new Map(entries.map((e) => [e.path, e.relativePath]));
-  const source = await openFaceFileSource({ ...options, facePolicy: 'all' });
+  const source = await openFaceFileSource(settings, { jobs: options.jobs, facePolicy: 'all' });
   const progress = createProgress(!output.json, (line) => output.line(line));
   const interruption = catchInterrupt((text) => progress.note(output.colour.yellow(text)));
   let clustering: PhotoClustering;

@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import type { CommandRunner } from '../cli.js';
 import { withExamples, withJson, withPipeline, type PipelineOptions } from '../cli-options.js';
 import { ExitCode, formatDistance, type ExitStatus, type Output } from '../output.js';
-import { openRecognizer } from '../pipeline.js';
+import { openRecognizer, settingsOf } from '../pipeline.js';
 
 /** Registers `pv compare`. */
 export function registerCompare(program: Command, run: CommandRunner): void {
@@ -19,10 +19,10 @@ export function registerCompare(program: Command, run: CommandRunner): void {
 }
 
 async function compare(a: string, b: string, options: PipelineOptions, output: Output): Promise<ExitStatus> {
-  const recognizer = await openRecognizer(options);
+  const recognizer = await openRecognizer(await settingsOf(options));
   try {
-    const result = await recognizer.verify(a, b);
-    output.result({ same: result.match, distance: result.distance, threshold: result.threshold, metric: recognizer.metric.id, model: recognizer.embedder.model.id });
+    const result = await recognizer.compare(a, b);
+    output.result({ same: result.match, distance: result.distance, threshold: result.threshold, metric: recognizer.metric.id, model: recognizer.encoder.info.model.id });
     const { colour } = output;
     output.line(`${result.match ? colour.green('same person') : colour.red('different people')}`);
     output.line(`distance:  ${formatDistance(result.distance)} (threshold ${formatDistance(result.threshold)}, ${recognizer.metric.id})`);

@@ -9,7 +9,7 @@ import { displayPath } from '../display.js';
 import { failureReason, openFaceFileSource } from '../face-files.js';
 import { catchInterrupt } from '../interrupt.js';
 import { ExitCode, type ExitStatus, type Output } from '../output.js';
-import { preparePipeline } from '../pipeline.js';
+import { settingsOf } from '../pipeline.js';
 import { createProgress } from '../progress.js';
 import { printClustering } from './cluster.js';
 
@@ -41,7 +41,8 @@ export function demoSamplesDir(): string {
 }
 
 async function demo(options: DemoOptions, output: Output): Promise<ExitStatus> {
-  const { metric, threshold } = await preparePipeline(options);
+  const settings = await settingsOf(options);
+  const { metric, threshold } = settings;
   const download = output.json ? undefined : createTerminalProgress();
   let photos: string[];
   try {
@@ -52,7 +53,7 @@ async function demo(options: DemoOptions, output: Output): Promise<ExitStatus> {
     download?.stop();
   }
   output.line(`Photos in ${displayPath(path.dirname(photos[0] as string))}`);
-  const source = await openFaceFileSource({ ...options, facePolicy: 'all' });
+  const source = await openFaceFileSource(settings, { jobs: options.jobs, facePolicy: 'all' });
   const progress = createProgress(!output.json, (line) => output.line(line));
   const interruption = catchInterrupt((text) => progress.note(output.colour.yellow(text)));
   try {

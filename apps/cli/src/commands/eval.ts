@@ -9,7 +9,7 @@ import { displayPath, plural } from '../display.js';
 import { failureReason, openFaceFileSource, type FileEmbeddings } from '../face-files.js';
 import { catchInterrupt } from '../interrupt.js';
 import { ExitCode, type ExitStatus, type Output } from '../output.js';
-import { preparePipeline } from '../pipeline.js';
+import { settingsOf } from '../pipeline.js';
 import { createProgress } from '../progress.js';
 
 /** Options of `pv eval lfw`. */
@@ -42,13 +42,14 @@ export function registerEval(program: Command, run: CommandRunner): void {
 }
 
 async function evalLfw(options: EvalLfwOptions, output: Output): Promise<ExitStatus> {
-  const { metric, threshold } = await preparePipeline(options);
+  const settings = await settingsOf(options);
+  const { metric, threshold } = settings;
   const dataset = await loadLfwDataset(options.root, {
     ...(options.pairs !== undefined ? { pairsFile: path.resolve(options.pairs) } : {}),
     ...(options.images !== undefined ? { imagesDirectory: path.resolve(options.images) } : {}),
   });
   const images = [...new Set(dataset.pairs.flatMap((p) => [p.a, p.b]))];
-  const source = await openFaceFileSource({ ...options, facePolicy: 'largest' });
+  const source = await openFaceFileSource(settings, { jobs: options.jobs, facePolicy: 'largest' });
   const progress = createProgress(!output.json, (line) => output.note(line));
   const interruption = catchInterrupt((text) => progress.note(output.colour.yellow(text)));
   const failures: FileFailure[] = [];

@@ -4,8 +4,7 @@ import type { CommandRunner } from '../cli.js';
 import { parsePositiveInteger, withExamples, withJson, withPipeline, withStore, type PipelineOptions, type StoreOptions } from '../cli-options.js';
 import { describeBox } from '../faces.js';
 import { ExitCode, formatDistance, type ExitStatus, type Output } from '../output.js';
-import { openRecognizer } from '../pipeline.js';
-import { openStore } from '../store-uri.js';
+import { openRecognizer, openSettingsStore, settingsOf } from '../pipeline.js';
 
 /** Options of `pv identify`. */
 export interface IdentifyOptions extends PipelineOptions, StoreOptions {
@@ -31,8 +30,9 @@ export function registerIdentify(program: Command, run: CommandRunner): void {
 }
 
 async function identify(image: string, options: IdentifyOptions, output: Output): Promise<ExitStatus> {
-  const store = await openStore(options.store, { readOnly: true, metric: options.metric });
-  const recognizer = await openRecognizer(options, { store }).catch(async (error: unknown) => {
+  const settings = await settingsOf(options);
+  const store = await openSettingsStore(settings, { readOnly: true });
+  const recognizer = await openRecognizer(settings, { store }).catch(async (error: unknown) => {
     await store.close();
     throw error;
   });
@@ -43,7 +43,7 @@ async function identify(image: string, options: IdentifyOptions, output: Output)
       image,
       threshold: recognizer.threshold,
       metric: recognizer.metric.id,
-      model: recognizer.embedder.model.id,
+      model: recognizer.encoder.info.model.id,
       faces: faces.map((f) => ({ box: f.detection.box, score: f.detection.score, prediction: f.prediction, candidates: f.candidates })),
     });
     const { colour } = output;

@@ -1,12 +1,14 @@
 import { copyStore, isPvError } from '@pv/core';
 import { Option, type Command } from 'commander';
 import type { CommandRunner } from '../cli.js';
-import { METRIC_IDS, withExamples, withJson, withStore, type MetricId, type OutputOptions, type StoreOptions } from '../cli-options.js';
+import { METRIC_IDS, type MetricId } from '@pv/settings';
+import { openStore } from '@pv/stores';
+import { withExamples, withJson, withStore, type OutputOptions, type StoreOptions } from '../cli-options.js';
 import { plural } from '../display.js';
 import { catchInterrupt } from '../interrupt.js';
 import { ExitCode, type ExitStatus, type Output } from '../output.js';
 import { createProgress } from '../progress.js';
-import { openStore } from '../store-uri.js';
+import { settingsOf } from '../pipeline.js';
 
 /** Options of `pv store export` and `pv store import`. */
 export interface CopyOptions extends StoreOptions, OutputOptions {
@@ -34,7 +36,7 @@ export function registerStore(program: Command, run: CommandRunner): void {
   withStore(exportCommand, 'the store to copy from');
   withJson(exportCommand);
   withExamples(exportCommand, 'pv store export sqlite:faces.db', 'pv store export postgres://pv:secret@localhost/pv?table=faces --store sqlite:faces.db');
-  exportCommand.action((target: string, options: CopyOptions) => run(options, (output) => copyBetween(options.store, target, options, output)));
+  exportCommand.action((target: string, options: CopyOptions) => run(options, async (output) => copyBetween(await storeOf(options), target, options, output)));
 
   const importCommand = group
     .command('import')
@@ -44,16 +46,22 @@ export function registerStore(program: Command, run: CommandRunner): void {
   withStore(importCommand, 'the store to copy into');
   withJson(importCommand);
   withExamples(importCommand, 'pv store import file:old-store.pv --store sqlite:faces.db');
-  importCommand.action((source: string, options: CopyOptions) => run(options, (output) => copyBetween(source, options.store, options, output)));
+  importCommand.action((source: string, options: CopyOptions) => run(options, async (output) => copyBetween(source, await storeOf(options), options, output)));
+}
+
+/** The store a command works on: --store, else PV_STORE, the config file or pv's default store. */
+async function storeOf(options: StoreOptions): Promise<string> {
+  return (await settingsOf({ ...(options.store !== undefined ? { store: options.store } : {}) })).store;
 }
 
 async function storeStats(options: StoreOptions & OutputOptions, output: Output): Promise<ExitStatus> {
-  const store = await openStore(options.store, { readOnly: true });
+  const uri = await storeOf(options);
+  const store = await openStore(uri, { readOnly: true });
   try {
     const info = await store.info();
     const labels = await store.labels();
-    output.result({ store: options.store, ...info, people: labels.length, labels });
-    output.line(`${options.store}: ${plural(info.count, 'face')} of ${plural(labels.length, 'person', 'people')}`);
+    output.result({ store: uri, ...info, people: labels.length, labels });
+    output.line(`${uri}: ${plural(info.count, 'face')} of ${plural(labels.length, 'person', 'people')}`);
     output.line(`model ${info.modelId ?? '(none yet)'}, dimension ${info.dimension ?? '(none yet)'}`);
     for (const { label, count } of labels) output.line(`  ${label.padEnd(24)} ${count}`);
     return ExitCode.ok;

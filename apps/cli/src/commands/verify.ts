@@ -4,8 +4,7 @@ import type { CommandRunner } from '../cli.js';
 import { withExamples, withJson, withPipeline, withStore, type PipelineOptions, type StoreOptions } from '../cli-options.js';
 import { describeBox } from '../faces.js';
 import { ExitCode, formatDistance, type ExitStatus, type Output } from '../output.js';
-import { openRecognizer } from '../pipeline.js';
-import { openStore } from '../store-uri.js';
+import { openRecognizer, openSettingsStore, settingsOf } from '../pipeline.js';
 
 /** Options of `pv verify`. */
 export interface VerifyOptions extends PipelineOptions, StoreOptions {
@@ -32,13 +31,14 @@ export function registerVerify(program: Command, run: CommandRunner): void {
 
 async function verify(image: string, options: VerifyOptions, output: Output): Promise<ExitStatus> {
   if (options.label.trim() === '') throw new InvalidArgumentError('--label must not be empty');
-  const store = await openStore(options.store, { readOnly: true, metric: options.metric });
-  const recognizer = await openRecognizer(options, { store }).catch(async (error: unknown) => {
+  const settings = await settingsOf(options);
+  const store = await openSettingsStore(settings, { readOnly: true });
+  const recognizer = await openRecognizer(settings, { store }).catch(async (error: unknown) => {
     await store.close();
     throw error;
   });
   try {
-    const result = await recognizer.compare(image, options.label);
+    const result = await recognizer.verify(image, options.label);
     output.result({
       match: result.match,
       label: options.label,
@@ -47,7 +47,7 @@ async function verify(image: string, options: VerifyOptions, output: Output): Pr
       nearestDistance: result.nearestDistance,
       threshold: result.threshold,
       metric: recognizer.metric.id,
-      model: recognizer.embedder.model.id,
+      model: recognizer.encoder.info.model.id,
       box: result.detection?.box ?? null,
     });
     const { colour } = output;

@@ -1,8 +1,9 @@
 // End to end: the MTCNN detector after `pv models import mtcnn` (facenet-pytorch's real weights from the shared
 // data), and `pv serve` answering over HTTP on the store the CLI enrolled into.
-import { mkdir, rm, symlink } from 'node:fs/promises';
+import { mkdir, readFile, rm, symlink, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { modelsCacheDir } from '@pv/model-fetch';
+import { FileStore } from '@pv/store-file';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { assertBuilt, celebaPhotos, E2E_TIMEOUT_MS, finished, linkPhotos, runPv, sharedData, startPv, tempDir } from './pv-process.fixture.js';
 
@@ -57,10 +58,28 @@ describe('--detector mtcnn', { timeout: E2E_TIMEOUT_MS }, () => {
     expect(JSON.parse(compared.stdout)).toMatchObject({ same: true });
   });
 
-  it('--jobs above 1 is refused with mtcnn (the worker pool runs rfb320)', async () => {
-    const run = await runPv(['cluster', 'people', '--detector', 'mtcnn', '--jobs', '2'], work, env);
-    expect(run.code).toBe(2);
-    expect(run.stderr).toContain('--jobs 2 runs the rfb320 detector only');
+  it('--jobs 2 enrolls with mtcnn to the same embeddings as --jobs 1', async () => {
+    const one = await runPv(['enroll', 'people', '--detector', 'mtcnn', '--store', 'file:mtcnn-one.pv', '--json'], work, env);
+    expect(one.code, one.stderr).toBe(0);
+    const two = await runPv(['enroll', 'people', '--detector', 'mtcnn', '--jobs', '2', '--store', 'file:mtcnn-two.pv', '--json'], work, env);
+    expect(two.code, two.stderr).toBe(0);
+    const embeddings = async (file: string): Promise<Map<string, Float32Array>> => {
+      const store = await FileStore.open(path.join(work, file));
+      const byFile = new Map<string, Float32Array>();
+      try {
+        for await (const record of store.records()) byFile.set(record.source?.file ?? record.id, record.vector);
+      } finally {
+        await store.close();
+      }
+      return byFile;
+    };
+    const [single, pooled] = [await embeddings('mtcnn-one.pv'), await embeddings('mtcnn-two.pv')];
+    expect(single.size).toBe(2);
+    expect([...pooled.keys()].sort()).toEqual([...single.keys()].sort());
+    for (const [file, embedding] of single) {
+      const other = pooled.get(file) as Float32Array;
+      expect(Math.max(...embedding.map((x, i) => Math.abs(x - (other[i] as number)))), file).toBeLessThan(1e-5);
+    }
   });
 });
 
@@ -100,4 +119,83 @@ describe('pv serve', { timeout: E2E_TIMEOUT_MS }, () => {
     expect(run.code, run.stderr).toBe(0);
     expect(run.stderr).toContain('Stopped.');
   });
+
+  it('runs MTCNN over an hnsw: store: enrolls and identifies over HTTP, with PV_THRESHOLD honoured', async () => {
+    const server = startPv(
+      ['serve', '--store', 'hnsw:served-index', '--detector', 'mtcnn', '--port', '0', '--host', '127.0.0.1', '--jobs', '1', '--json'],
+      work,
+      { ...env, PV_THRESHOLD: '0.66' },
+    );
+    const done = finished(server);
+    const started = await new Promise<{ url: string; apiKey: string }>((resolve, reject) => {
+      let text = '';
+      server.stdout.on('data', (chunk: Buffer) => {
+        text += chunk.toString('utf8');
+        try {
+          resolve(JSON.parse(text) as { url: string; apiKey: string });
+        } catch {
+          // Not the whole object yet.
+        }
+      });
+      server.on('close', (code) => reject(new Error(`pv serve exited with ${code} before listening`)));
+    });
+    const auth = { authorization: `Bearer ${started.apiKey}` };
+    const upload = async (file: string): Promise<FormData> => {
+      const form = new FormData();
+      form.set('image', new Blob([await readFile(file)], { type: 'image/jpeg' }), path.basename(file));
+      return form;
+    };
+    try {
+      const [kate, kate2] = await celebaPhotos('7266');
+      const [other] = await celebaPhotos('7268');
+      for (const [label, file] of [['kate', kate], ['other', other]] as const) {
+        const enrolled = await fetch(`${started.url}/v1/subjects/${label}/faces`, { method: 'POST', headers: auth, body: await upload(file as string) });
+        expect(enrolled.status, await enrolled.clone().text()).toBe(201);
+      }
+      const answer = await fetch(`${started.url}/v1/identify?k=2`, { method: 'POST', headers: auth, body: await upload(kate2 as string) });
+      expect(answer.status).toBe(200);
+      const body = (await answer.json()) as { threshold: number; faces: { prediction: string; candidates: { label: string }[] }[] };
+      expect(body.threshold).toBe(0.66);
+      expect(body.faces[0]?.prediction).toBe('kate');
+      expect(body.faces[0]?.candidates.map((c) => c.label)).toEqual(['kate', 'other']);
+    } finally {
+      server.kill('SIGINT');
+    }
+    const run = await done;
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.stdout).toContain('detector mtcnn');
+  });
+
+  it('refuses a PV_THRESHOLD where everyone would match, naming the variable', async () => {
+    const run = await runPv(['serve', '--store', 'memory:', '--port', '0'], work, { ...env, PV_THRESHOLD: '100' });
+    expect(run.code).toBe(2);
+    expect(run.stderr).toMatch(/E_INVALID_ARGUMENT.*PV_THRESHOLD/u);
+  });
 });
+
+describe('any model and detector in batch commands', { timeout: E2E_TIMEOUT_MS }, () => {
+  it('pv eval lfw --detector mtcnn --jobs 2 runs', async () => {
+    const lfw = path.join(sharedData, 'lfw-fold1');
+    const pairs = (await readFile(path.join(lfw, 'pairs.txt'), 'utf8')).split('\n');
+    // The header, then 10 same-person and 10 different-person pairs: enough to run the whole path.
+    const same = pairs.slice(1, 11);
+    const different = pairs.slice(301, 311);
+    const subset = path.join(work, 'pairs-20.txt');
+    await writeFile(subset, ['1 10', ...same, ...different, ''].join('\n'));
+    const run = await runPv(['eval', 'lfw', '--root', lfw, '--pairs', subset, '--detector', 'mtcnn', '--jobs', '2', '--json'], work, env);
+    expect(run.code, run.stderr).toBe(0);
+    const report = JSON.parse(run.stdout) as { dataset: { pairs: number } };
+    expect(report.dataset.pairs).toBe(20);
+  });
+
+  it('pv enroll --model dlib-resnet works and identifies with it', async () => {
+    const enrolled = await runPv(['enroll', 'people', '--model', 'dlib-resnet', '--store', 'file:dlib.pv', '--json'], work, { ...env, PV_MODELS_DIR: modelsCacheDir() });
+    expect(enrolled.code, enrolled.stderr).toBe(0);
+    expect(JSON.parse(enrolled.stdout)).toMatchObject({ model: 'dlib-resnet', facesSaved: 2 });
+    const [photo] = await celebaPhotos('7266');
+    const identified = await runPv(['identify', photo as string, '--model', 'dlib-resnet', '--store', 'file:dlib.pv', '--json'], work, { ...env, PV_MODELS_DIR: modelsCacheDir() });
+    expect(identified.code, identified.stderr).toBe(0);
+    expect(JSON.parse(identified.stdout)).toMatchObject({ model: 'dlib-resnet', metric: 'l2' });
+  });
+});
+

@@ -43,16 +43,19 @@ export function assertBuilt(): void {
   if (newer.length > 0) throw new Error(`apps/cli/dist is older than ${newer.join(', ')}: rebuild with ${build}`);
 }
 
-/** The environment of a run: no colours, no inherited store or model overrides. */
-function environment(extra: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = { ...process.env, NO_COLOR: '1', ...extra };
-  for (const key of ['PV_STORE', 'PV_MODEL', 'PV_DETECTOR']) if (!(key in extra)) delete env[key];
+/**
+ * The environment of a run: no colours, no inherited settings, and pv's data folder (the default store) and
+ * config file inside the run's working directory, so runs never touch the user's own.
+ */
+function environment(cwd: string, extra: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = { ...process.env, NO_COLOR: '1', PV_HOME: cwd, PV_CONFIG: `${cwd}/pv-config.json`, ...extra };
+  for (const key of ['PV_STORE', 'PV_MODEL', 'PV_DETECTOR', 'PV_METRIC', 'PV_THRESHOLD']) if (!(key in extra)) delete env[key];
   return env;
 }
 
 /** Starts `pv args…` in `cwd`. */
 export function startPv(args: readonly string[], cwd: string, env: NodeJS.ProcessEnv = {}): ChildProcessWithoutNullStreams {
-  return spawn(process.execPath, [pvBin, ...args], { cwd, env: environment(env) });
+  return spawn(process.execPath, [pvBin, ...args], { cwd, env: environment(cwd, env) });
 }
 
 /** Runs `pv args…` in `cwd` to the end. */

@@ -1,8 +1,19 @@
-import { PvError } from '@pv/core';
-import { fetchModels } from '@pv/model-fetch';
-import { Piscina } from 'piscina';
+import { isPvError, type EncodedFace, type FaceEncoder } from '@pv/core';
+import { openFaceEncoderPool, type DetectorSpec } from '@pv/pipeline-node';
+import sharp from 'sharp';
 import { ApiError } from '../api-error.js';
-import type { FaceChoice, ImageFaces, InferenceReply, InferenceTask, InferenceWorkerSettings } from './protocol.js';
+
+/** Which faces of a photo to embed: the main one (`largest`) or every face (`all`). */
+export type FaceChoice = 'largest' | 'all';
+
+/** The faces of one image. */
+export interface ImageFaces {
+  /** Size of the decoded image (after its EXIF orientation was applied). */
+  readonly width: number;
+  readonly height: number;
+  /** Most confident first; empty when the photo shows no face. */
+  readonly faces: EncodedFace[];
+}
 
 /** Options of {@link InferencePool.start}. */
 export interface InferencePoolOptions {
@@ -12,7 +23,9 @@ export interface InferencePoolOptions {
   readonly maxQueue: number;
   /** Seconds a refused client is told to wait (`Retry-After`). */
   readonly retryAfterSeconds: number;
-  /** Embedder model id. */
+  /** Face detector: an id of `@pv/pipeline-node`'s table (`rfb320`, `mtcnn`) or a plugin. */
+  readonly detector: DetectorSpec;
+  /** Embedder model id (built in, converted such as `dlib-resnet`, or imported). */
   readonly model: string;
   /** Pixel limit applied again by the decoder in the worker. */
   readonly limitInputPixels: number;
@@ -20,27 +33,20 @@ export interface InferencePoolOptions {
   readonly cacheDir: string | undefined;
 }
 
-/** The worker script: built JavaScript next to this file, or the TypeScript sources through a tsx bootstrap. */
-function workerFile(): string {
-  return import.meta.url.endsWith('.ts')
-    ? new URL('./worker.dev.mjs', import.meta.url).href
-    : new URL('./worker.js', import.meta.url).href;
-}
-
 /**
- * Face detection and embedding off the event loop: a fixed set of worker threads (piscina), each with its
- * own ONNX sessions, behind a bounded queue. While `workers + maxQueue` jobs are in flight, new jobs are
- * refused at once with 503 and `Retry-After` rather than piling up in memory; the event loop stays free
- * for health checks and store reads.
+ * Face detection and embedding off the event loop: `@pv/pipeline-node`'s worker pool (any detector and
+ * model, on worker threads even when there is one) behind a bounded queue. While
+ * `workers + maxQueue` jobs are in flight, new jobs are refused at once with 503 and `Retry-After` rather
+ * than piling up in memory; the event loop stays free for health checks and store reads.
  */
 export class InferencePool {
-  readonly #piscina: Piscina;
+  readonly #encoder: FaceEncoder;
   readonly #capacity: number;
   readonly #retryAfterSeconds: number;
   #inFlight = 0;
 
-  private constructor(piscina: Piscina, options: InferencePoolOptions) {
-    this.#piscina = piscina;
+  private constructor(encoder: FaceEncoder, options: InferencePoolOptions) {
+    this.#encoder = encoder;
     this.#capacity = options.workers + options.maxQueue;
     this.#retryAfterSeconds = options.retryAfterSeconds;
   }
@@ -50,31 +56,14 @@ export class InferencePool {
    * models. Rejects (and stops the threads) when the models cannot be opened.
    */
   static async start(options: InferencePoolOptions): Promise<InferencePool> {
-    const settings: InferenceWorkerSettings = {
-      detector: {},
-      embedder: { model: options.model },
-      limitInputPixels: options.limitInputPixels,
-      cacheDir: options.cacheDir,
-    };
-    await fetchModels(['rfb320', 'landmarks68', options.model], options.cacheDir !== undefined ? { cacheDir: options.cacheDir } : {});
-    const piscina = new Piscina({
-      filename: workerFile(),
-      minThreads: options.workers,
-      maxThreads: options.workers,
-      idleTimeout: Number.POSITIVE_INFINITY,
-      concurrentTasksPerWorker: 1,
-      atomics: 'disabled',
-      workerData: settings,
-      execArgv: import.meta.url.endsWith('.ts') ? ['--conditions=pv-source'] : [],
+    const encoder = await openFaceEncoderPool({
+      detector: options.detector,
+      model: options.model,
+      threads: options.workers,
+      images: { limitInputPixels: options.limitInputPixels },
+      ...(options.cacheDir !== undefined ? { cacheDir: options.cacheDir } : {}),
     });
-    try {
-      const warmUp: InferenceTask = { kind: 'warm-up' };
-      await Promise.all(Array.from({ length: options.workers }, () => piscina.run(warmUp)));
-    } catch (error) {
-      await piscina.destroy();
-      throw error;
-    }
-    return new InferencePool(piscina, options);
+    return new InferencePool(encoder, options);
   }
 
   /** Jobs running or waiting now. */
@@ -85,7 +74,7 @@ export class InferencePool {
   /**
    * Decodes `bytes` in a worker and embeds its main face (`largest`) or every face (`all`). A photo without
    * faces gives an empty list. Refuses with 503 `E_BUSY` (and `Retry-After`) when the queue is full; library
-   * failures (e.g. `E_BAD_IMAGE`) are rethrown as {@link PvError}s.
+   * failures (e.g. `E_BAD_IMAGE`) are rethrown as the {@link PvError} class thrown in the worker.
    */
   async embedImage(bytes: Uint8Array, faces: FaceChoice): Promise<ImageFaces> {
     if (this.#inFlight >= this.#capacity) {
@@ -95,11 +84,14 @@ export class InferencePool {
     }
     this.#inFlight++;
     try {
-      const task: InferenceTask = { kind: 'embed', bytes, faces };
-      const reply = (await this.#piscina.run(task)) as InferenceReply;
-      if (reply.kind === 'failure') throw new PvError(reply.failure.code, reply.failure.message, reply.failure.details);
-      if (reply.kind !== 'faces') throw new Error(`Unexpected inference reply "${reply.kind}"`);
-      return reply.result;
+      let found: EncodedFace[] = [];
+      try {
+        found = await this.#encoder.encode(bytes, { facePolicy: faces });
+      } catch (error) {
+        // No face is an answer here (identify reports an empty list); the caller decides what it means.
+        if (!isPvError(error, 'E_NO_FACE')) throw error;
+      }
+      return { ...(await orientedSize(bytes)), faces: found };
     } finally {
       this.#inFlight--;
     }
@@ -107,6 +99,12 @@ export class InferencePool {
 
   /** Waits for running and queued jobs, then stops the threads. */
   async close(): Promise<void> {
-    await this.#piscina.close();
+    await this.#encoder.close();
   }
+}
+
+/** The size of a decodable image after its EXIF orientation is applied (read from its header only). */
+async function orientedSize(bytes: Uint8Array): Promise<{ width: number; height: number }> {
+  const { autoOrient } = await sharp(bytes, { limitInputPixels: false }).metadata();
+  return { width: autoOrient.width, height: autoOrient.height };
 }

@@ -1,8 +1,7 @@
-import { withinThreshold, type Box, type FaceDetection } from '@pv/core';
+import type { Box, FaceDetection, Identification } from '@pv/core';
 import type { FastifyInstance } from 'fastify';
 import type { ServerContext } from '../context.js';
 import { acceptEmbedding } from '../embedding-input.js';
-import { identifyEmbedding, verifyEmbedding, type Identification } from '../gallery.js';
 import {
   boxSchema,
   candidateSchema,
@@ -120,7 +119,7 @@ export function registerRecognitionRoutes(app: FastifyInstance, context: ServerC
         const body = jsonBody(request.body);
         embedding = acceptEmbedding(body.embedding ?? [], body.modelId ?? '', model);
       }
-      const verification = await verifyEmbedding(gallery, embedding, label);
+      const verification = await gallery.verify(embedding, label);
       return { label, ...verification, threshold: gallery.threshold, ...(face ? { face } : {}) };
     },
   );
@@ -174,7 +173,7 @@ export function registerRecognitionRoutes(app: FastifyInstance, context: ServerC
         const found = await facesOfUpload(context, request.body.image, 'image', 'all');
         image = { width: found.width, height: found.height };
         for (const face of found.faces) {
-          faces.push({ ...detectedFace(face.detection), ...(await identifyEmbedding(gallery, face.embedding, k)) });
+          faces.push({ ...detectedFace(face.detection), ...(await gallery.identify(face.embedding, { k })) });
         }
       } else {
         const body = jsonBody(request.body);
@@ -184,7 +183,7 @@ export function registerRecognitionRoutes(app: FastifyInstance, context: ServerC
           faces.push({
             ...(face.box ? { box: face.box } : {}),
             ...(face.score !== undefined ? { score: face.score } : {}),
-            ...(await identifyEmbedding(gallery, embedding, k)),
+            ...(await gallery.identify(embedding, { k })),
           });
         }
       }
@@ -219,11 +218,11 @@ export function registerRecognitionRoutes(app: FastifyInstance, context: ServerC
       // Both uploads are checked before either is embedded, so a bad second file costs no inference.
       const [bytesA, bytesB] = await Promise.all([checkedUpload(context, request.body.a, 'a'), checkedUpload(context, request.body.b, 'b')]);
       const [a, b] = await Promise.all([mainFace(context, bytesA, 'a'), mainFace(context, bytesB, 'b')]);
-      const distance = gallery.metric.distance(a.embedding, b.embedding);
+      const { match, distance, threshold } = gallery.compare(a.embedding, b.embedding);
       return {
-        match: withinThreshold(gallery.metric, distance, gallery.threshold),
+        match,
         distance,
-        threshold: gallery.threshold,
+        threshold,
         metric: model.metric,
         faces: { a: detectedFace(a.detection), b: detectedFace(b.detection) },
       };

@@ -29,13 +29,15 @@ export const embeddingSchema = {
   description: 'The embedding (normalised to unit length by the server)',
 } as const;
 
-/** A subject label: 1-128 characters, no control characters, not `/`. */
+/**
+ * A subject label. Enrolling applies pv's one label rule (`checkLabel` from `@pv/core`: NFC, 1-128 code
+ * points, no control or invisible characters, no `/` or `\\`, not `unknown`); reading and deleting take any
+ * label, so subjects stored before the rule stay reachable.
+ */
 export const labelSchema = {
   type: 'string',
   minLength: 1,
-  maxLength: 128,
-  pattern: '^[^\\u0000-\\u001F\\u007F/]+$',
-  description: 'Subject label (1-128 characters, no control characters or "/")',
+  description: 'Subject label (enrolling: 1-128 characters, no control characters, "/" or "\\", not "unknown")',
 } as const;
 
 /** Path parameters `{ label }`. */

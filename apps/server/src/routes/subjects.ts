@@ -1,4 +1,4 @@
-import { InvalidArgumentError, NotFoundError, UNKNOWN_LABEL, type Box, type EmbeddingRecord } from '@pv/core';
+import { checkLabel, NotFoundError, type Box, type EmbeddingRecord } from '@pv/core';
 import type { FastifyInstance } from 'fastify';
 import type { ServerContext } from '../context.js';
 import { acceptEmbedding } from '../embedding-input.js';
@@ -112,10 +112,8 @@ export function registerSubjectRoutes(app: FastifyInstance, context: ServerConte
       },
     },
     async (request, reply) => {
-      const { label } = request.params;
-      if (label === UNKNOWN_LABEL) {
-        throw new InvalidArgumentError(`"${UNKNOWN_LABEL}" is reserved for faces nobody matches`, { label });
-      }
+      // The one label rule (checkLabel), before any inference; the gallery applies it again when writing.
+      const label = checkLabel(request.params.label);
       let vector: Float32Array;
       let box: Box | undefined;
       if (request.isMultipart()) {
@@ -126,7 +124,7 @@ export function registerSubjectRoutes(app: FastifyInstance, context: ServerConte
         const body = jsonBody(request.body);
         vector = acceptEmbedding(body.embedding ?? [], body.modelId ?? '', context.model);
       }
-      const [record] = await store.add([{ label, vector, modelId: context.model.id, ...(box ? { source: { box } } : {}) }]);
+      const [record] = await context.gallery.enroll([{ label, embedding: vector, ...(box ? { source: { box } } : {}) }]);
       reply.code(201);
       return { face: faceView(record as EmbeddingRecord) };
     },

@@ -1,9 +1,9 @@
 import type { MultipartFile } from '@fastify/multipart';
-import { NoFaceError, type FaceEmbedding } from '@pv/core';
+import { NoFaceError, type EncodedFace } from '@pv/core';
 import { ApiError } from '../api-error.js';
 import type { ServerContext } from '../context.js';
 import { checkImageHeader } from '../image-check.js';
-import type { FaceChoice, ImageFaces } from '../inference/protocol.js';
+import type { FaceChoice, ImageFaces } from '../inference/pool.js';
 
 /**
  * The bytes of an uploaded image field (already buffered within the size limit by the multipart plugin),
@@ -25,7 +25,7 @@ export async function facesOfUpload(context: ServerContext, field: unknown, name
 }
 
 /** The main face of checked image bytes; `E_NO_FACE` (422) when it shows none. */
-export async function mainFace(context: ServerContext, bytes: Uint8Array, name: string): Promise<FaceEmbedding> {
+export async function mainFace(context: ServerContext, bytes: Uint8Array, name: string): Promise<EncodedFace> {
   const { faces } = await context.inference.embedImage(bytes, 'largest');
   const face = faces[0];
   if (!face) throw new NoFaceError(`No face was found in the image "${name}"`, { field: name });

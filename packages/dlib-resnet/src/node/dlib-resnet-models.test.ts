@@ -46,7 +46,7 @@ describe('createDlibResnetRecognizer', () => {
     const recognizer = await createDlibResnetRecognizer();
     try {
       const entry = getEmbedderModel('dlib-resnet');
-      expect(recognizer.embedder.model.id).toBe('dlib-resnet');
+      expect(recognizer.encoder.info.model.id).toBe('dlib-resnet');
       expect(recognizer.metric.id).toBe('l2');
       expect(recognizer.threshold).toBe(entry.thresholds[0]?.value);
     } finally {

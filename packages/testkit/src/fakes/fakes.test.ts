@@ -169,8 +169,8 @@ describe('the fakes together', () => {
     expect(result.failures.map((f) => [f.file, f.code])).toEqual([['people/nobody.jpg', 'E_NO_FACE']]);
     expect(await store.count()).toBe(3);
     const visitor = createFakePhoto(50, 50, [{ box: { x: 2, y: 2, width: 30, height: 30 }, identity: 1 }]);
-    expect(await recognizer.compare(visitor, 'alice')).toMatchObject({ match: true, prediction: 'alice' });
-    expect(await recognizer.compare(visitor, 'bob')).toMatchObject({ match: false, prediction: 'alice' });
+    expect(await recognizer.verify(visitor, 'alice')).toMatchObject({ match: true, prediction: 'alice' });
+    expect(await recognizer.verify(visitor, 'bob')).toMatchObject({ match: false, prediction: 'alice' });
     await recognizer.close();
   });
 });

@@ -1,0 +1,3 @@
+export * from './metrics.js';
+export * from './threshold.js';
+export * from './resolve.js';
