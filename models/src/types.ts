@@ -195,7 +195,8 @@ export interface EmbedderModelEntry extends ModelEntryBase {
   /**
    * The detector whose boxes and landmarks this model was trained on, used when the user names no detector:
    * `facenet-*` → `mtcnn` (its 160x160 box crop needs MTCNN's boxes), the built-ins → `rfb320`. Absent: no
-   * preference (the pipeline's default). A detector the user names explicitly always wins.
+   * preference: pv's default detector (`rfb320`). A detector the user names explicitly always wins; pv's settings
+   * (`@pv/settings`) pick this one otherwise.
    */
   readonly detector?: PipelineDetector;
   /** Length of the embedding. */
@@ -207,11 +208,6 @@ export interface EmbedderModelEntry extends ModelEntryBase {
   /** Decision thresholds, one per supported metric; the first is in {@link EmbedderModelEntry.recommendedMetric}. */
   readonly thresholds: readonly ThresholdSpec[];
   readonly thresholdStatus: ThresholdStatus;
-  /**
-   * The detector id this embedder's alignment expects (e.g. `mtcnn` for FaceNet's box crops); pv's settings
-   * pick it when the user names no detector. Absent: pv's default detector (`rfb320`).
-   */
-  readonly detector?: string;
 }
 
 /** One catalog entry. */

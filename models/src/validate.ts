@@ -77,7 +77,6 @@ export function parseModelEntry(value: unknown): ModelEntry {
         recommendedMetric,
         thresholds,
         thresholdStatus: oneOf(o, 'thresholdStatus', ['provisional', 'calibrated'] as const),
-        ...(o.detector === undefined ? {} : { detector: string(o, 'detector') }),
       };
     }
   }

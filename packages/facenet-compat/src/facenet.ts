@@ -120,7 +120,7 @@ export class Facenet {
     this.lastFailures = failures;
     const target = save ?? this.savePath;
     if (target !== undefined) {
-      const model = recognizer.embedder.model;
+      const model = recognizer.encoder.info.model;
       await saveEmbeddings(target, out, { modelId: model.id, dimension: model.dimension });
     }
     return out;
@@ -142,9 +142,9 @@ export class Facenet {
     const known = await this.#known(embeddingsOrPath);
     if (known.length === 0) throw new NotFoundError('There are no embeddings to compare with');
     const recognizer = await this.#recognizer(thresh);
-    // pv's compare reports the nearest known embedding whatever label is claimed; claim one that exists.
+    // pv's verify reports the nearest known embedding whatever label is claimed; claim one that exists.
     const claim = known.some((k) => k.label === label) ? label : (known[0] as LabelledEmbedding).label;
-    const result = await recognizer.compare(image, claim, known);
+    const result = await recognizer.verify(image, claim, known);
     const distance = result.nearestDistance;
     const predicted = withinThreshold(l2, distance, thresh) ? result.prediction : withinThreshold(l2, distance, REFERENCE_UNKNOWN_DISTANCE) ? null : 'Unknown';
     return [predicted === label, predicted, distance];
