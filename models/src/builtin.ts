@@ -94,7 +94,6 @@ export const landmarks68: LandmarksModelEntry = {
 export const mobilefacenet: EmbedderModelEntry = {
   id: 'mobilefacenet',
   task: 'embedder',
-  detector: 'rfb320',
   description: 'MobileFaceNet-style face embedder (~1.19M parameters), 112x112 ArcFace-aligned RGB crop to 512 values.',
   format: 'onnx',
   source: {
@@ -153,7 +152,6 @@ export const mobilefacenet: EmbedderModelEntry = {
 export const dlibResnet: EmbedderModelEntry = {
   id: 'dlib-resnet',
   task: 'embedder',
-  detector: 'rfb320',
   description:
     "dlib's 29-convolution face ResNet (dlib_face_recognition_resnet_model_v1), 150x150 dlib-aligned RGB crop to a " +
     '128-d descriptor; converted to ONNX from @vladmandic/face-api\'s tfjs weights.',

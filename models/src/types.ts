@@ -194,7 +194,7 @@ export interface EmbedderModelEntry extends ModelEntryBase {
   readonly task: 'embedder';
   /**
    * The detector whose boxes and landmarks this model was trained on, used when the user names no detector:
-   * `facenet-*` → `mtcnn` (its 160x160 box crop needs MTCNN's boxes), the built-ins → `rfb320`. Absent: no
+   * `facenet-*` → `mtcnn` (its 160x160 box crop needs MTCNN's boxes); the built-ins name none. Absent: no
    * preference: pv's default detector (`rfb320`). A detector the user names explicitly always wins; pv's settings
    * (`@pv/settings`) pick this one otherwise.
    */
