@@ -5,3 +5,4 @@ export * from './validate.js';
 export * from './catalog.js';
 export * from './analysis-models.js';
 export * from './confidence.js';
+export * from './remote-weights.js';

@@ -34,6 +34,8 @@ export interface OriginalWeights {
   readonly size: number;
   /** Its format, e.g. `pytorch-zip` or `pytorch-legacy` (the two `torch.save` formats). */
   readonly format: string;
+  /** Where the original file was downloaded from, when pv fetched it (`pv models fetch`); absent for files the user gave. */
+  readonly url?: string;
 }
 
 /**
@@ -206,9 +208,26 @@ export interface FarThresholdSpec {
   readonly tar: number;
 }
 
+/**
+ * The face detectors a pipeline can be built with: `rfb320` (the built-in Ultra-Light RFB-320 with 68-point
+ * landmarks, from the npm registry) and `mtcnn` (facenet-pytorch's MTCNN, `@pv/mtcnn`, after `pv models
+ * fetch mtcnn` or `pv models import mtcnn`).
+ */
+export const PIPELINE_DETECTORS = ['rfb320', 'mtcnn'] as const;
+
+/** One of {@link PIPELINE_DETECTORS}. */
+export type PipelineDetector = (typeof PIPELINE_DETECTORS)[number];
+
 /** A face embedder. */
 export interface EmbedderModelEntry extends ModelEntryBase {
   readonly task: 'embedder';
+  /**
+   * The detector whose boxes and landmarks this model was trained on, used when the user names no detector:
+   * `facenet-*` → `mtcnn` (its 160x160 box crop needs MTCNN's boxes); the built-ins name none. Absent: no
+   * preference: pv's default detector (`rfb320`). A detector the user names explicitly always wins; pv's settings
+   * (`@pv/settings`) pick this one otherwise.
+   */
+  readonly detector?: PipelineDetector;
   /** Length of the embedding. */
   readonly dimension: number;
   /** The alignment the network was trained with. */
@@ -218,11 +237,6 @@ export interface EmbedderModelEntry extends ModelEntryBase {
   /** Decision thresholds, one per supported metric; the first is in {@link EmbedderModelEntry.recommendedMetric}. */
   readonly thresholds: readonly ThresholdSpec[];
   readonly thresholdStatus: ThresholdStatus;
-  /**
-   * The detector id this embedder's alignment expects (e.g. `mtcnn` for FaceNet's box crops); pv's settings
-   * pick it when the user names no detector. Absent: pv's default detector (`rfb320`).
-   */
-  readonly detector?: string;
   /** Thresholds at target false-accept rates (1e-2, 1e-3, 1e-4), per metric, when measured. */
   readonly farThresholds?: readonly FarThresholdSpec[];
 }

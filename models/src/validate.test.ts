@@ -54,6 +54,13 @@ describe('parseModelEntry', () => {
     expect(() => parseModelEntry(boxCrop)).toThrow(/alignment\.square/u);
   });
 
+  it('checks the detector an embedder asks for, and allows none', () => {
+    expect(parseModelEntry(withField(mobilefacenet, ['detector'], 'mtcnn'))).toMatchObject({ detector: 'mtcnn' });
+    expect(parseModelEntry(withField(mobilefacenet, ['detector'], 'rfb320'))).toMatchObject({ detector: 'rfb320' });
+    expect(parseModelEntry(viaJson(mobilefacenet))).not.toHaveProperty('detector');
+    expect(() => parseModelEntry(withField(mobilefacenet, ['detector'], 'ssd'))).toThrow(/detector must be one of.*rfb320.*mtcnn/u);
+  });
+
   it('accepts a local source and a dynamic batch dimension', () => {
     const local = withField(withField(mobilefacenet, ['source'], { kind: 'local', file: '/models/f.onnx', sha256: 'b'.repeat(64), size: 5 }), ['inputs', 0, 'shape'], [-1, 3, 112, 112]);
     expect(parseModelEntry(local).source).toEqual({ kind: 'local', file: '/models/f.onnx', sha256: 'b'.repeat(64), size: 5 });
@@ -69,6 +76,11 @@ describe('parseModelEntry', () => {
       expect(parseModelEntry(viaJson(parseModelEntry(local))).source).toEqual(expected);
     });
 
+    it('keeps the URL the original was downloaded from', () => {
+      const url = 'https://github.com/timesler/facenet-pytorch/releases/download/v2.2.9/20180402-114759-vggface2.pt';
+      expect(parseModelEntry(withField(local, ['source', 'convertedFrom', 'url'], url)).source).toEqual({ ...expected, convertedFrom: { ...convertedFrom, url } });
+    });
+
     it('drops fields it does not know', () => {
       expect(parseModelEntry(withField(local, ['source', 'convertedFrom', 'comment'], 'mine')).source).toEqual(expected);
     });
@@ -79,6 +91,7 @@ describe('parseModelEntry', () => {
       ['source.convertedFrom.sha256', ['source', 'convertedFrom', 'sha256'], 'C'.repeat(64)],
       ['source.convertedFrom.size', ['source', 'convertedFrom', 'size'], 0],
       ['source.convertedFrom.format', ['source', 'convertedFrom', 'format'], undefined],
+      ['source.convertedFrom.url', ['source', 'convertedFrom', 'url'], 'file:///etc/passwd'],
     ])('names the bad field %s', (field, path, value) => {
       expect(() => parseModelEntry(withField(local, path, value))).toThrow(field);
     });

@@ -1,20 +1,21 @@
 import { InvalidArgumentError, type AlignmentSpec, type Point, type ThresholdSpec } from '@pv/core';
-import type {
-  AnalysisCrop,
-  AnalysisModelEntry,
-  ColourOrder,
-  FarThresholdSpec,
-  ConvertedNpmModelSource,
-  LocalModelSource,
-  ModelEntry,
-  ModelEntryBase,
-  ModelInput,
-  ModelOutput,
-  ModelSource,
-  NpmModelSource,
-  OriginalWeights,
-  CalibrationRecord,
-  PinnedPackageFile,
+import {
+  PIPELINE_DETECTORS,
+  type AnalysisCrop,
+  type AnalysisModelEntry,
+  type CalibrationRecord,
+  type ColourOrder,
+  type ConvertedNpmModelSource,
+  type FarThresholdSpec,
+  type LocalModelSource,
+  type ModelEntry,
+  type ModelEntryBase,
+  type ModelInput,
+  type ModelOutput,
+  type ModelSource,
+  type NpmModelSource,
+  type OriginalWeights,
+  type PinnedPackageFile,
 } from './types.js';
 
 /** Model ids: lowercase letters, digits, `-`, `_` and `.`, starting with a letter or digit, at most 64 characters. */
@@ -76,12 +77,12 @@ export function parseModelEntry(value: unknown): ModelEntry {
       return {
         ...base,
         task: 'embedder',
+        ...(o.detector === undefined ? {} : { detector: oneOf(o, 'detector', PIPELINE_DETECTORS) }),
         dimension: positiveInteger(o, 'dimension'),
         alignment: parseAlignment(o.alignment),
         recommendedMetric,
         thresholds,
         thresholdStatus: oneOf(o, 'thresholdStatus', ['provisional', 'calibrated'] as const),
-        ...(o.detector === undefined ? {} : { detector: string(o, 'detector') }),
         ...(o.farThresholds === undefined ? {} : { farThresholds: array(o, 'farThresholds').map((v, i) => parseFarThreshold(v, `farThresholds[${i}]`)) }),
       };
     }
@@ -126,7 +127,11 @@ function parseSource(value: unknown): ModelSource {
 function parseOriginalWeights(value: unknown): OriginalWeights {
   const prefix = 'source.convertedFrom.';
   const o = object(value, 'source.convertedFrom');
-  return { file: string(o, 'file', prefix), ...parsePin(o, prefix), format: string(o, 'format', prefix) };
+  const weights: OriginalWeights = { file: string(o, 'file', prefix), ...parsePin(o, prefix), format: string(o, 'format', prefix) };
+  if (o.url === undefined) return weights;
+  const url = string(o, 'url', prefix);
+  if (!/^https?:\/\/[^/]/u.test(url)) fail(`${prefix}url`, 'must be an http(s) URL');
+  return { ...weights, url };
 }
 
 function parseCalibration(value: unknown): CalibrationRecord {

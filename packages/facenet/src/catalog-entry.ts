@@ -15,8 +15,8 @@ export const FACENET_LICENCE =
   'The weights were trained by David Sandberg (github.com/davidsandberg/facenet, MIT licence) and converted to ' +
   'PyTorch by facenet-pytorch (github.com/timesler/facenet-pytorch, MIT licence). The training sets (VGGFace2, ' +
   'CASIA-WebFace) were distributed for non-commercial research only; whether their terms bind models trained on ' +
-  'them is unsettled. pv does not ship these weights: the user imports files they obtained. Check before ' +
-  'commercial use.';
+  'them is unsettled: research use. pv does not ship these weights: they come from facenet-pytorch\'s GitHub release ' +
+  'v2.2.9, fetched on request (`pv models fetch`) or imported from files the user obtained. Check before commercial use.';
 
 const PREPARATION: Record<FacenetNormalization, string> = {
   fixed:
@@ -41,13 +41,15 @@ export function facenetCatalogEntry(
   normalization: FacenetNormalization,
 ): EmbedderModelEntry {
   const accuracy = (variant.publishedLfwAccuracy * 100).toFixed(2);
+  const origin = source.url === undefined ? source.file : source.url;
   return {
     id: variant.id,
     task: 'embedder',
+    detector: 'mtcnn',
     description:
       `FaceNet Inception-ResNet-v1 ${variant.originalModel} trained on ${variant.trainingSet} (LFW ${accuracy}% as published ` +
       `by facenet-pytorch, not measured by pv), 160x160 RGB to 512 values; converted by @pv/facenet with ${normalization} ` +
-      `input normalisation from ${source.file} (sha256 ${source.sha256}, ${source.size} bytes).`,
+      `input normalisation from ${origin} (sha256 ${source.sha256}, ${source.size} bytes).`,
     format: 'onnx',
     source: { kind: 'local', file: onnx.file, sha256: onnx.sha256, size: onnx.size, convertedFrom: source },
     inputs: [

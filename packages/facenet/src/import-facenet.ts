@@ -22,6 +22,8 @@ export interface ImportFacenetOptions {
   readonly normalization?: FacenetNormalization;
   /** The catalog to register into (default: `defaultCatalog` of `@pv/models`). */
   readonly catalog?: ModelCatalog;
+  /** Where the files were downloaded from, recorded in `source.convertedFrom.url` (`fetchFacenet` sets it). */
+  readonly urls?: { readonly vggface2?: string; readonly casiaWebface?: string };
 }
 
 /** One imported model. */
@@ -57,19 +59,25 @@ async function readCheckpointFile(file: string): Promise<Uint8Array> {
  */
 export async function importFacenet(options: ImportFacenetOptions): Promise<ImportedFacenetModel[]> {
   const requested = [
-    [VGGFACE2, options.vggface2],
-    [CASIA_WEBFACE, options.casiaWebface],
-  ].filter((pair): pair is [FacenetVariant, string] => pair[1] !== undefined);
+    [VGGFACE2, options.vggface2, options.urls?.vggface2],
+    [CASIA_WEBFACE, options.casiaWebface, options.urls?.casiaWebface],
+  ].filter((triple): triple is [FacenetVariant, string, string | undefined] => triple[1] !== undefined);
   if (requested.length === 0) throw new InvalidArgumentError('importFacenet needs the path of vggface2 and/or casiaWebface');
   const normalization = options.normalization ?? 'fixed';
   const modelsDir = path.resolve(options.modelsDir ?? modelsCacheDir());
 
   const converted: { variant: FacenetVariant; source: OriginalWeights; onnx: Uint8Array }[] = [];
-  for (const [variant, file] of requested) {
+  for (const [variant, file, url] of requested) {
     const absolute = path.resolve(file);
     const bytes = await readCheckpointFile(absolute);
     const checkpoint = readCheckpoint(bytes);
-    const source: OriginalWeights = { file: absolute, sha256: sha256(bytes), size: bytes.length, format: `pytorch-${checkpoint.format}` };
+    const source: OriginalWeights = {
+      file: absolute,
+      sha256: sha256(bytes),
+      size: bytes.length,
+      format: `pytorch-${checkpoint.format}`,
+      ...(url === undefined ? {} : { url }),
+    };
     const stateDict = toStateDict(checkpoint.root);
     assertStateDictLayout(stateDict, variantLayout(variant), `file ${path.basename(absolute)} (as ${variant.fileName})`);
     const onnx = buildInceptionResnetV1Onnx(stateDict, {

@@ -16,3 +16,4 @@ export {
   type InceptionResnetV1Ops,
 } from './inception-resnet-v1/architecture.js';
 export type { FacenetNormalization } from './inception-resnet-v1/normalization.js';
+export { fetchFacenet, ensureFacenetModel, facenetVariant, type FetchFacenetOptions, type FetchedFacenet, type FacenetPretrained } from './fetch-facenet.js';

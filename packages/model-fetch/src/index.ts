@@ -8,3 +8,6 @@ export * from './progress.js';
 export * from './package-files.js';
 export * from './converted-model.js';
 export * from './atomic-write.js';
+export * from './trusted-weights.js';
+export * from './resumable-download.js';
+export * from './fetch-remote-weights.js';

@@ -1,4 +1,4 @@
-import type { DetectorModelEntry, ModelOutput } from '@pv/models';
+import type { DetectorModelEntry, ModelOutput, OriginalWeights } from '@pv/models';
 import type { MtcnnNetwork, MtcnnNetworkName } from './networks/architecture.js';
 import { MTCNN_INPUT_NAME } from './networks/build-onnx.js';
 
@@ -50,17 +50,18 @@ function outputsOf(network: MtcnnNetwork): ModelOutput[] {
 
 /**
  * The catalog entry of an imported MTCNN network: a `detector` whose `local` source is the converted ONNX
- * file (`onnx.file` relative to the models cache directory, with its hash and size). The PyTorch file it
- * came from is named, with its SHA-256 and size, in the description (the entry format has no provenance field).
+ * file (`onnx.file` relative to the models cache directory, with its hash and size) and, in
+ * `source.convertedFrom`, the PyTorch file it came from (also named with its SHA-256 and size, or its download
+ * URL, in the description).
  */
-export function mtcnnCatalogEntry(network: MtcnnNetwork, onnx: MtcnnHashedFile, source: MtcnnHashedFile): DetectorModelEntry {
+export function mtcnnCatalogEntry(network: MtcnnNetwork, onnx: MtcnnHashedFile, source: OriginalWeights): DetectorModelEntry {
   const size = network.inputSize ?? -1;
   return {
     id: MTCNN_MODEL_IDS[network.name],
     task: 'detector',
-    description: `${DESCRIPTIONS[network.name]}; converted by @pv/mtcnn from ${source.file} (sha256 ${source.sha256}, ${source.size} bytes).`,
+    description: `${DESCRIPTIONS[network.name]}; converted by @pv/mtcnn from ${source.url ?? source.file} (sha256 ${source.sha256}, ${source.size} bytes).`,
     format: 'onnx',
-    source: { kind: 'local', file: onnx.file, sha256: onnx.sha256, size: onnx.size },
+    source: { kind: 'local', file: onnx.file, sha256: onnx.sha256, size: onnx.size, convertedFrom: source },
     inputs: [
       {
         name: MTCNN_INPUT_NAME,

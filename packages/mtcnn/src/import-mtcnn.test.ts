@@ -38,10 +38,10 @@ describe('importMtcnn', () => {
     expect(imported.map((m) => m.id)).toEqual(['mtcnn-pnet', 'mtcnn-rnet', 'mtcnn-onet']);
     for (const [model, network] of imported.map((m, i) => [m, ['pnet', 'rnet', 'onet'][i] as string] as const)) {
       const weights = new Uint8Array(await readFile(path.join(FACENET_DATA, `${network}.pt`)));
-      expect(model.source).toEqual({ file: path.join(FACENET_DATA, `${network}.pt`), sha256: sha256(weights), size: weights.length });
+      expect(model.source).toEqual({ file: path.join(FACENET_DATA, `${network}.pt`), sha256: sha256(weights), size: weights.length, format: 'pytorch-legacy' });
       const onnx = new Uint8Array(await readFile(model.onnxFile));
       expect(model.onnxFile).toBe(path.join(modelsDir, `${model.id}.onnx`));
-      expect(model.entry.source).toEqual({ kind: 'local', file: `${model.id}.onnx`, sha256: sha256(onnx), size: onnx.length });
+      expect(model.entry.source).toEqual({ kind: 'local', file: `${model.id}.onnx`, sha256: sha256(onnx), size: onnx.length, convertedFrom: model.source });
       expect(model.entry.description).toContain(`sha256 ${model.source.sha256}, ${model.source.size} bytes`);
       const metadata = Object.fromEntries((decodeModel(onnx).metadataProps ?? []).map((p) => [p.key, p.value]));
       expect(metadata).toMatchObject({ source_file: `${network}.pt`, source_sha256: model.source.sha256, source_size: String(model.source.size) });

@@ -3,9 +3,9 @@ import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { InvalidArgumentError, NotFoundError } from '@pv/core';
 import { modelsCacheDir, saveLocalModel } from '@pv/model-fetch';
-import type { DetectorModelEntry, ModelCatalog } from '@pv/models';
-import { readStateDict } from '@pv/torch-checkpoint';
-import { MTCNN_MODEL_IDS, mtcnnCatalogEntry, type MtcnnHashedFile } from './catalog-entries.js';
+import type { DetectorModelEntry, ModelCatalog, OriginalWeights } from '@pv/models';
+import { readCheckpoint, toStateDict } from '@pv/torch-checkpoint';
+import { MTCNN_MODEL_IDS, mtcnnCatalogEntry } from './catalog-entries.js';
 import { MTCNN_NETWORKS, type MtcnnNetworkName } from './networks/architecture.js';
 import { buildMtcnnOnnx } from './networks/build-onnx.js';
 
@@ -23,6 +23,8 @@ export interface ImportMtcnnOptions {
   readonly modelsDir?: string;
   /** The catalog to register into (default: `defaultCatalog` of `@pv/models`). */
   readonly catalog?: ModelCatalog;
+  /** Where the files were downloaded from, recorded in `source.convertedFrom.url` (`fetchMtcnn` sets it). */
+  readonly urls?: Readonly<Partial<Record<MtcnnNetworkName, string>>>;
 }
 
 /** One imported network. */
@@ -31,8 +33,8 @@ export interface ImportedMtcnnModel {
   readonly id: string;
   /** Absolute path of the written ONNX file. */
   readonly onnxFile: string;
-  /** The PyTorch file it was converted from (absolute path), with its SHA-256 and size. */
-  readonly source: MtcnnHashedFile;
+  /** The PyTorch file it was converted from (absolute path), with its SHA-256, size, `torch.save` format and download URL if any. */
+  readonly source: OriginalWeights;
   /** The catalog entry registered and saved in `<modelsDir>/local-models.json`. */
   readonly entry: DetectorModelEntry;
 }
@@ -83,11 +85,13 @@ function weightsFile(options: ImportMtcnnOptions, name: MtcnnNetworkName): strin
  */
 export async function importMtcnn(options: ImportMtcnnOptions): Promise<ImportedMtcnnModel[]> {
   const files = NETWORK_ORDER.map((name) => ({ name, file: weightsFile(options, name) }));
-  const converted: { name: MtcnnNetworkName; source: MtcnnHashedFile; onnx: Uint8Array }[] = [];
+  const converted: { name: MtcnnNetworkName; source: OriginalWeights; onnx: Uint8Array }[] = [];
   for (const { name, file } of files) {
     const bytes = await readWeights(file);
-    const source: MtcnnHashedFile = { file, sha256: sha256(bytes), size: bytes.length };
-    const onnx = buildMtcnnOnnx(MTCNN_NETWORKS[name], readStateDict(bytes), {
+    const checkpoint = readCheckpoint(bytes);
+    const url = options.urls?.[name];
+    const source: OriginalWeights = { file, sha256: sha256(bytes), size: bytes.length, format: `pytorch-${checkpoint.format}`, ...(url === undefined ? {} : { url }) };
+    const onnx = buildMtcnnOnnx(MTCNN_NETWORKS[name], toStateDict(checkpoint.root), {
       what: `file ${path.basename(file)} (as ${name}.pt)`,
       metadata: { source_file: path.basename(file), source_sha256: source.sha256, source_size: String(source.size), pv_model_id: MTCNN_MODEL_IDS[name] },
     });

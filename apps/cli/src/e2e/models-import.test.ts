@@ -7,7 +7,7 @@ import { modelsCacheDir } from '@pv/model-fetch';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { inceptionResnetV1Layout } from '@pv/facenet';
 import { writeCheckpoint, type CheckpointEntry } from '@pv/torch-checkpoint/testing';
-import { assertBuilt, celebaPhotos, E2E_TIMEOUT_MS, runPv, tempDir } from './pv-process.fixture.js';
+import { assertBuilt, celebaPhotos, E2E_TIMEOUT_MS, runPv, sharedData, tempDir } from './pv-process.fixture.js';
 
 let work = '';
 let env: NodeJS.ProcessEnv = {};
@@ -42,6 +42,9 @@ describe('pv models import facenet', { timeout: E2E_TIMEOUT_MS }, () => {
     expect(JSON.parse(list.stdout)).toContainEqual(
       expect.objectContaining({ id: 'facenet-vggface2', task: 'embedder', source: 'local', cached: 'verified', builtIn: false, dimension: 512 }),
     );
+    // facenet-* bring their detector (catalog `detector: mtcnn`): import MTCNN too, then --model alone suffices.
+    const mtcnn = await runPv(['models', 'import', 'mtcnn', '--dir', path.join(sharedData, 'facenet-pytorch'), '--json'], work, env);
+    expect(mtcnn.code, mtcnn.stderr).toBe(0);
     const [a, b] = await celebaPhotos('7258');
     const compared = await runPv(['compare', a as string, b as string, '--model', 'facenet-vggface2', '--json'], work, env);
     expect([0, 1], compared.stderr).toContain(compared.code);
