@@ -23,7 +23,7 @@ export default defineConfig({
         extends: true,
         test: {
           name: 'pv',
-          include: ['packages/*/src/**/*.test.ts', 'apps/*/src/**/*.test.ts', 'models/src/**/*.test.ts'],
+          include: ['packages/*/src/**/*.test.ts', 'apps/*/src/**/*.test.ts', 'models/src/**/*.test.ts', 'scripts/setup/*.test.mjs'],
           env: { PV_TEST_POSTGRES_URL: '' },
         },
       },

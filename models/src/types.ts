@@ -162,6 +162,14 @@ export interface ModelOutput {
 /** Whether thresholds were measured by the evaluation tooling or are an estimate awaiting calibration. */
 export type ThresholdStatus = 'provisional' | 'calibrated';
 
+/** Where an embedder's thresholds were calibrated (see {@link EmbedderModelEntry.calibratedOn}). */
+export interface ThresholdCalibration {
+  /** The labelled pairs' name, e.g. `lfw-fold1` (fold 1 of LFW's View 2). */
+  readonly dataset: string;
+  /** How many labelled pairs the thresholds were chosen on. */
+  readonly pairs: number;
+}
+
 /** Fields every catalog entry has. */
 export interface ModelEntryBase {
   /** Stable model id, e.g. `mobilefacenet`. */
@@ -272,6 +280,11 @@ export interface AnalysisModelEntry extends ModelEntryBase {
    * "live" at or above which a face is live), with how it was chosen.
    */
   readonly decision?: { readonly threshold: number; readonly chosen: string };
+  /**
+   * The pairs a `calibrated` threshold was chosen on: an accuracy measured on those same pairs at that
+   * threshold is not a held-out figure.
+   */
+  readonly calibratedOn?: ThresholdCalibration;
 }
 
 /** One catalog entry. */

@@ -50,6 +50,8 @@ describe('parseModelEntry', () => {
     expect(() => parseModelEntry(withField(mobilefacenet, ['alignment', 'template'], []))).toThrow(/five points/u);
     expect(() => parseModelEntry(withField(mobilefacenet, ['recommendedMetric'], 'l2'))).toThrow(/recommended metric/u);
     expect(() => parseModelEntry(withField(mobilefacenet, ['thresholdStatus'], 'final'))).toThrow(/thresholdStatus/u);
+    expect(() => parseModelEntry(withField(mobilefacenet, ['calibratedOn', 'pairs'], 0))).toThrow(/calibratedOn\.pairs/u);
+    expect(parseModelEntry(mobilefacenet)).toMatchObject({ calibratedOn: { dataset: 'lfw-fold1', pairs: 600 } });
     const boxCrop = withField(mobilefacenet, ['alignment'], { kind: 'box-crop', width: 160, height: 160, margin: 0, square: 'yes' });
     expect(() => parseModelEntry(boxCrop)).toThrow(/alignment\.square/u);
   });

@@ -16,6 +16,7 @@ import {
   type NpmModelSource,
   type OriginalWeights,
   type PinnedPackageFile,
+  type ThresholdCalibration,
 } from './types.js';
 
 /** Model ids: lowercase letters, digits, `-`, `_` and `.`, starting with a letter or digit, at most 64 characters. */
@@ -84,6 +85,7 @@ export function parseModelEntry(value: unknown): ModelEntry {
         thresholds,
         thresholdStatus: oneOf(o, 'thresholdStatus', ['provisional', 'calibrated'] as const),
         ...(o.farThresholds === undefined ? {} : { farThresholds: array(o, 'farThresholds').map((v, i) => parseFarThreshold(v, `farThresholds[${i}]`)) }),
+        ...(o.calibratedOn !== undefined ? { calibratedOn: parseCalibration(o.calibratedOn) } : {}),
       };
     }
   }
@@ -184,6 +186,11 @@ function parseOutput(value: unknown, where: string): ModelOutput {
 function parseThreshold(value: unknown, where: string): ThresholdSpec {
   const o = object(value, where);
   return { metric: string(o, 'metric', `${where}.`), value: finite(o, 'value', `${where}.`) };
+}
+
+function parseCalibration(value: unknown): ThresholdCalibration {
+  const o = object(value, 'calibratedOn');
+  return { dataset: string(o, 'dataset', 'calibratedOn.'), pairs: positiveInteger(o, 'pairs', 'calibratedOn.') };
 }
 
 function parseAlignment(value: unknown): AlignmentSpec {

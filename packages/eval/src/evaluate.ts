@@ -53,6 +53,8 @@ export interface EvaluatePairsOptions {
   readonly fallback: FailurePolicy;
   /** A fixed decision threshold (e.g. the catalog's) to report accuracy, TAR and FAR at. */
   readonly fixedThreshold?: number;
+  /** Where the fixed threshold comes from, in words (e.g. `catalog, calibrated on lfw-fold1`); the report repeats it. */
+  readonly fixedThresholdSource?: string;
   /** Number of cross-validation folds (default 10). */
   readonly folds?: number;
   /** FARs to report the TAR at (default `[1e-3]`). */
@@ -72,6 +74,8 @@ export interface FixedThresholdResult {
   readonly tar: number;
   /** Accepted different-person pairs / different-person pairs. */
   readonly far: number;
+  /** Where the threshold comes from, as given in {@link EvaluatePairsOptions.fixedThresholdSource}. */
+  readonly source?: string;
 }
 
 /** Everything {@link evaluatePairs} measured. */
@@ -179,7 +183,10 @@ export async function evaluatePairs(options: EvaluatePairsOptions): Promise<Eval
   const crossValidation = crossValidate(scores, foldOf, folds, metric.closer);
   const bestThreshold = findBestThreshold(scores, metric.closer);
   const fixed = options.fixedThreshold;
-  const fixedThreshold = fixed !== undefined ? atFixedThreshold(scores, fixed, metric.closer) : undefined;
+  const fixedThreshold =
+    fixed !== undefined
+      ? { ...atFixedThreshold(scores, fixed, metric.closer), ...(options.fixedThresholdSource !== undefined ? { source: options.fixedThresholdSource } : {}) }
+      : undefined;
   const tarAtFars = (options.farTargets ?? [1e-3]).map((target) => tarAtFar(roc, target));
   return {
     metric: { id: metric.id, closer: metric.closer },

@@ -6,7 +6,7 @@ import { euclidean } from './test-metrics.fixture.js';
 // Same-person distances 0.125 0.25 0.375 0.75, different-person 1 1.125 0.625 0.875 (exact in float32).
 const distances = [0.125, 0.25, 0.375, 0.75, 1, 1.125, 0.625, 0.875];
 
-async function report(noFace: readonly string[] = []): Promise<EvaluationReport> {
+async function report(noFace: readonly string[] = [], fixedThresholdSource?: string): Promise<EvaluationReport> {
   return evaluatePairs({
     pairs: distances.map((_, i) => ({ a: `a${i}`, b: `b${i}`, same: i < 4 })),
     embed: async (image) => (noFace.includes(image) ? null : Float32Array.of(image.startsWith('b') ? (distances[Number(image.slice(1))] as number) : 0)),
@@ -14,6 +14,7 @@ async function report(noFace: readonly string[] = []): Promise<EvaluationReport>
     fallback: { policy: 'count-as-wrong' },
     folds: 2,
     fixedThreshold: 0.7,
+    ...(fixedThresholdSource !== undefined ? { fixedThresholdSource } : {}),
   });
 }
 
@@ -27,6 +28,9 @@ describe('formatReport', () => {
     expect(lines).toContain('| 2-fold accuracy | 75.00% ± 25.00% |');
     expect(lines).toContain('| best threshold, all pairs | 0.5000 (l2, accept score ≤ threshold): 87.50% |');
     expect(lines).toContain('| fixed threshold 0.7000 | 75.00% (TAR 75.00%, FAR 25.00%) |');
+    expect(formatReport(await report([], 'calibrated on lfw-fold1')).split('\n')).toContain(
+      '| fixed threshold 0.7000 (calibrated on lfw-fold1) | 75.00% (TAR 75.00%, FAR 25.00%) |',
+    );
     expect(lines).toContain('| ROC AUC | 0.9375 |');
     expect(lines).toContain('| EER | 25.00% |');
     expect(lines).toContain(

@@ -31,7 +31,7 @@ export function formatReport(report: EvaluationReport, options: FormatReportOpti
     ...(report.fixedThreshold
       ? [
           [
-            `fixed threshold ${threshold(report.fixedThreshold.threshold)}`,
+            `fixed threshold ${threshold(report.fixedThreshold.threshold)}${report.fixedThreshold.source !== undefined ? ` (${report.fixedThreshold.source})` : ''}`,
             `${percent(report.fixedThreshold.accuracy)} (TAR ${percent(report.fixedThreshold.tar)}, FAR ${rate(report.fixedThreshold.far)})`,
           ],
         ]

@@ -2,6 +2,7 @@ import path from 'node:path';
 import { AbortedError, isPvError, type FileFailure } from '@pv/core';
 import { evaluatePairs, formatReport, type EvaluationReport } from '@pv/eval';
 import { loadLfwDataset } from '@pv/eval/node';
+import { getEmbedderModel } from '@pv/models';
 import { Option, type Command } from 'commander';
 import type { CommandRunner } from '../cli.js';
 import { parsePositiveInteger, withExamples, withJobs, withJson, withPipeline, type JobsOptions, type PipelineOptions } from '../cli-options.js';
@@ -32,10 +33,11 @@ export function registerEval(program: Command, run: CommandRunner): void {
       'The LFW protocol: k-fold cross-validated accuracy (threshold chosen on the other folds), best threshold, accuracy at ' +
         'the model threshold, ROC AUC, EER and TAR at FAR 0.1%. Pairs with a photo where no face is found count as wrong.',
     )
-    .requiredOption('--root <dir>', 'the dataset folder: pairs.txt and images/<Name>/<Name>_0001.jpg')
+    .requiredOption('--root <dir>', 'the dataset folder: pairs.txt and the photos in images/<Name>/<Name>_0001.jpg, lfw/<Name>/… (the download as distributed) or <Name>/…')
     .option('--pairs <file>', 'the pairs list (default: <root>/pairs.txt)')
-    .option('--images <dir>', 'the images folder (default: <root>/images)')
+    .option('--images <dir>', 'the images folder (default: the first of <root>/images, <root>/lfw, <root> holding the photos)')
     .addOption(new Option('--folds <n>', 'cross-validation folds').argParser(parsePositiveInteger).default(10))
+
     .option('--report <file.html>', 'also write an HTML report: ROC curve, score histograms, worst false accepts and rejects');
   withPipeline(lfw);
   withJobs(lfw);
@@ -72,6 +74,7 @@ async function evalLfw(options: EvalLfwOptions, output: Output): Promise<ExitSta
       metric,
       fallback: { policy: 'count-as-wrong' },
       fixedThreshold: threshold,
+      fixedThresholdSource: thresholdSource(options),
       folds: options.folds,
       onProgress: (event) => progress.update(event.done, event.image),
       signal: interruption.signal,
@@ -98,6 +101,14 @@ async function evalLfw(options: EvalLfwOptions, output: Output): Promise<ExitSta
     return ExitCode.negative;
   }
   return ExitCode.ok;
+}
+
+/** Where the decision threshold comes from, for the report's fixed-threshold line. */
+function thresholdSource(options: EvalLfwOptions): string {
+  if (options.threshold !== undefined) return '--threshold';
+  const entry = getEmbedderModel(options.model);
+  if (entry.thresholdStatus !== 'calibrated') return `${entry.id}'s provisional threshold, not calibrated`;
+  return entry.calibratedOn ? `${entry.id}'s, calibrated on ${entry.calibratedOn.dataset}` : `${entry.id}'s, calibrated`;
 }
 
 /** Each image's embedding as a promise, settled as the face source reports the image's file. */

@@ -1,5 +1,5 @@
 // End to end: pv cluster on a mixed folder of CelebA people, and pv eval lfw on a 100-pair LFW subset.
-import { readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, rm, symlink, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { assertBuilt, celebaPhotos, E2E_TIMEOUT_MS, linkPhotos, runPv, runPvJson, sharedData, tempDir } from './pv-process.fixture.js';
@@ -101,6 +101,33 @@ describe('pv eval lfw', { timeout: E2E_TIMEOUT_MS }, () => {
     expect(run.code).toBe(0);
     expect(run.stdout).toMatch(/^5-fold accuracy +\d+\.\d\d% ± \d+\.\d\d%$/mu);
     expect(run.stdout).toMatch(/^ROC AUC +0\.\d{4}$/mu);
+    expect(run.stdout).toMatch(/^fixed threshold 0\.7200 \(mobilefacenet's, calibrated on lfw-fold1\) +\d+\.\d\d% \(TAR /mu);
+  });
+
+  it('reads the LFW download as distributed (lfw/<Name>/<Name>_0001.jpg beside pairs.txt, no images/)', async () => {
+    const lfw = path.join(sharedData, 'lfw-fold1');
+    const lines = (await readFile(path.join(lfw, 'pairs.txt'), 'utf8')).split('\n');
+    const chosen = [...lines.slice(1, 5), ...lines.slice(301, 305)];
+    const root = path.join(work, 'lfw-as-distributed');
+    for (const line of chosen) {
+      const f = line.trim().split(/\s+/u);
+      const refs = f.length === 3 ? [[f[0], f[1]], [f[0], f[2]]] : [[f[0], f[1]], [f[2], f[3]]];
+      for (const [name, n] of refs as [string, string][]) {
+        const file = `${name}_${n.padStart(4, '0')}.jpg`;
+        await mkdir(path.join(root, 'lfw', name), { recursive: true });
+        await symlink(path.join(lfw, 'images', name, file), path.join(root, 'lfw', name, file)).catch((e: NodeJS.ErrnoException) => {
+          if (e.code !== 'EEXIST') throw e;
+        });
+      }
+    }
+    await writeFile(path.join(root, 'pairs.txt'), ['1 4', ...chosen].join('\n'));
+    const { run, json } = await runPvJson<{ report: { pairs: { total: number }; fixedThreshold: { source: string } } }>(
+      ['eval', 'lfw', '--root', root, '--folds', '2'],
+      work,
+    );
+    expect(run.code, run.stderr).toBe(0);
+    expect(json.report.pairs.total).toBe(8);
+    expect(json.report.fixedThreshold.source).toBe("mobilefacenet's, calibrated on lfw-fold1");
   });
 
   it('names a missing pairs file (exit 2)', async () => {

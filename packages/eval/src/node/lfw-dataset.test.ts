@@ -67,6 +67,27 @@ describe('loadLfwDataset errors', () => {
     ]);
   });
 
+  it('finds the images of the LFW download as distributed: lfw/<Name>/… beside pairs.txt, or <Name>/… beside it', async () => {
+    const beside = await mkdtemp(path.join(os.tmpdir(), 'pv-eval-lfw-'));
+    try {
+      await mkdir(path.join(beside, 'lfw', 'Ann'), { recursive: true });
+      await mkdir(path.join(beside, 'lfw', 'Bob'));
+      for (const file of ['Ann/Ann_0001.jpg', 'Ann/Ann_0002.jpg', 'Bob/Bob_0001.jpg']) await writeFile(path.join(beside, 'lfw', file), 'x');
+      await writeFile(path.join(beside, 'pairs.txt'), '1 1\nAnn 1 2\nAnn 1 Bob 1\n');
+      expect((await loadLfwDataset(beside)).imagesDirectory).toBe(path.join(beside, 'lfw'));
+      await writeFile(path.join(beside, 'lfw', 'pairs.txt'), '1 1\nAnn 1 2\nAnn 1 Bob 1\n');
+      const inside = await loadLfwDataset(path.join(beside, 'lfw'));
+      expect(inside.imagesDirectory).toBe(path.join(beside, 'lfw'));
+      expect(inside.imagePath('Ann/Ann_0002.jpg')).toBe(path.join(beside, 'lfw', 'Ann', 'Ann_0002.jpg'));
+      await writeFile(path.join(beside, 'pairs.txt'), '1 1\nCy 1 2\nCy 1 Bob 1\n');
+      const error = await loadLfwDataset(beside).catch((e: unknown) => e);
+      expect(isPvError(error, 'E_NOT_FOUND')).toBe(true);
+      expect((error as Error).message).toContain(`missing under ${path.join(beside, 'images')} or ${path.join(beside, 'lfw')} or ${beside}:`);
+    } finally {
+      await rm(beside, { recursive: true, force: true });
+    }
+  });
+
   it('refuses a missing pairs file with E_NOT_FOUND', async () => {
     const error = await loadLfwDataset(dir).catch((e: unknown) => e);
     expect(isPvError(error, 'E_NOT_FOUND')).toBe(true);
