@@ -247,6 +247,11 @@ export interface EmbedderModelEntry extends ModelEntryBase {
   readonly thresholdStatus: ThresholdStatus;
   /** Thresholds at target false-accept rates (1e-2, 1e-3, 1e-4), per metric, when measured. */
   readonly farThresholds?: readonly FarThresholdSpec[];
+  /**
+   * The pairs a `calibrated` threshold was chosen on: an accuracy measured on those same pairs at that
+   * threshold is not a held-out figure.
+   */
+  readonly calibratedOn?: ThresholdCalibration;
 }
 
 /** Which face analysis an analysis model performs (the `quality` analysis needs no model). */
@@ -280,11 +285,6 @@ export interface AnalysisModelEntry extends ModelEntryBase {
    * "live" at or above which a face is live), with how it was chosen.
    */
   readonly decision?: { readonly threshold: number; readonly chosen: string };
-  /**
-   * The pairs a `calibrated` threshold was chosen on: an accuracy measured on those same pairs at that
-   * threshold is not a held-out figure.
-   */
-  readonly calibratedOn?: ThresholdCalibration;
 }
 
 /** One catalog entry. */

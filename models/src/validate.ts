@@ -85,7 +85,7 @@ export function parseModelEntry(value: unknown): ModelEntry {
         thresholds,
         thresholdStatus: oneOf(o, 'thresholdStatus', ['provisional', 'calibrated'] as const),
         ...(o.farThresholds === undefined ? {} : { farThresholds: array(o, 'farThresholds').map((v, i) => parseFarThreshold(v, `farThresholds[${i}]`)) }),
-        ...(o.calibratedOn !== undefined ? { calibratedOn: parseCalibration(o.calibratedOn) } : {}),
+        ...(o.calibratedOn !== undefined ? { calibratedOn: parseThresholdCalibration(o.calibratedOn) } : {}),
       };
     }
   }
@@ -188,7 +188,7 @@ function parseThreshold(value: unknown, where: string): ThresholdSpec {
   return { metric: string(o, 'metric', `${where}.`), value: finite(o, 'value', `${where}.`) };
 }
 
-function parseCalibration(value: unknown): ThresholdCalibration {
+function parseThresholdCalibration(value: unknown): ThresholdCalibration {
   const o = object(value, 'calibratedOn');
   return { dataset: string(o, 'dataset', 'calibratedOn.'), pairs: positiveInteger(o, 'pairs', 'calibratedOn.') };
 }

@@ -2,7 +2,7 @@ import path from 'node:path';
 import { AbortedError, isPvError, type FileFailure } from '@pv/core';
 import { evaluatePairs, formatReport, type EvaluationReport } from '@pv/eval';
 import { loadLfwDataset } from '@pv/eval/node';
-import { getEmbedderModel } from '@pv/models';
+import type { ResolvedSettings } from '@pv/settings';
 import { Option, type Command } from 'commander';
 import type { CommandRunner } from '../cli.js';
 import { parsePositiveInteger, withExamples, withJobs, withJson, withPipeline, type JobsOptions, type PipelineOptions } from '../cli-options.js';
@@ -11,6 +11,7 @@ import { failureReason, openFaceFileSource, type FileEmbeddings } from '../face-
 import { catchInterrupt } from '../interrupt.js';
 import { ExitCode, type ExitStatus, type Output } from '../output.js';
 import { settingsOf } from '../pipeline.js';
+
 import { writeEvaluationReport } from '../html-report-file.js';
 import { createProgress } from '../progress.js';
 
@@ -74,7 +75,7 @@ async function evalLfw(options: EvalLfwOptions, output: Output): Promise<ExitSta
       metric,
       fallback: { policy: 'count-as-wrong' },
       fixedThreshold: threshold,
-      fixedThresholdSource: thresholdSource(options),
+      fixedThresholdSource: thresholdSource(settings),
       folds: options.folds,
       onProgress: (event) => progress.update(event.done, event.image),
       signal: interruption.signal,
@@ -104,9 +105,11 @@ async function evalLfw(options: EvalLfwOptions, output: Output): Promise<ExitSta
 }
 
 /** Where the decision threshold comes from, for the report's fixed-threshold line. */
-function thresholdSource(options: EvalLfwOptions): string {
-  if (options.threshold !== undefined) return '--threshold';
-  const entry = getEmbedderModel(options.model);
+function thresholdSource(settings: ResolvedSettings): string {
+  if (settings.from.threshold === 'flag') return '--threshold';
+  if (settings.from.threshold === 'environment') return 'PV_THRESHOLD';
+  if (settings.from.threshold === 'config') return `your ${settings.thresholdStatus === 'calibrated' ? 'calibration' : 'config file'}`;
+  const entry = settings.model;
   if (entry.thresholdStatus !== 'calibrated') return `${entry.id}'s provisional threshold, not calibrated`;
   return entry.calibratedOn ? `${entry.id}'s, calibrated on ${entry.calibratedOn.dataset}` : `${entry.id}'s, calibrated`;
 }
