@@ -69,6 +69,7 @@ const STATUS_OF_PV_CODE: Readonly<Record<PvErrorCode, number>> = {
   E_MODEL_FORMAT: 500,
   E_ABORTED: 503,
   E_STORE_WRITE: 507,
+  E_FACE_REJECTED: 422,
 };
 
 /** Fastify's own error codes that map to a client error (everything else it raises is a 4xx with its status). */

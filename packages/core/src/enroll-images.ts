@@ -1,5 +1,7 @@
 import { errorToData, failureOf, type ErrorData } from './error-data.js';
-import { InvalidArgumentError, ModelMismatchError, PvError, StoreWriteError } from './errors.js';
+import type { AnalysisKind, FaceAnalysis } from './analysis.js';
+import { FaceRejectedError, InvalidArgumentError, ModelMismatchError, PvError, StoreWriteError } from './errors.js';
+import { reviewAnalyses, reviewFace, type ReviewMode, type ReviewReason } from './review.js';
 import type { AbortSignalLike, EncodedFace, FaceEncoder, FacePolicy, FileFailure } from './face-encoder.js';
 import { faceRecordId, type FaceToEnroll, type Gallery } from './gallery.js';
 import type { ImageInput } from './image-loader.js';
@@ -51,6 +53,14 @@ export interface EnrollImagesOptions {
   /** Stops starting new images; what finished is still saved, and the summary says `aborted`. */
   readonly signal?: AbortSignalLike;
   readonly onEvent?: (event: EnrollEvent) => void;
+  /**
+   * The enrollment review (`reviewFace`): `standard` or `strict` reject faces that are too small, blurred, too
+   * dark or washed out, in profile, with eyes closed or not live, each file with its reasons
+   * (`E_FACE_REJECTED`). Default `off`. The encoder must offer the analyses the mode needs.
+   */
+  readonly review?: ReviewMode;
+  /** Enroll only faces the liveness check calls live (needs the `liveness` analysis). Default false. */
+  readonly requireLive?: boolean;
 }
 
 /** The truthful end of an enrollment: what is stored, what failed and why, what was never tried. */
@@ -156,11 +166,23 @@ export async function enrollImages(
   };
   let done = 0;
   const inputs = run.map(({ item }) => ({ input: item.input, name: item.name }));
-  for await (const result of encoder.encodeMany(inputs, { signal, ...(options.facePolicy ? { facePolicy: options.facePolicy } : {}) })) {
+  const review = options.review ?? 'off';
+  const analyses = new Set<AnalysisKind>(reviewAnalyses(review));
+  if (options.requireLive) analyses.add('liveness');
+  const encodeOptions = {
+    signal,
+    ...(options.facePolicy ? { facePolicy: options.facePolicy } : {}),
+    ...(analyses.size > 0 ? { analyses: [...analyses] } : {}),
+  };
+  for await (const result of encoder.encodeMany(inputs, encodeOptions)) {
     const job = labelOf.get(result.index);
     if (!job) throw new InvalidArgumentError(`The encoder returned an unknown index ${result.index}`);
     done++;
-    if (result.ok) {
+    const rejection = result.ok ? rejectionOf(result.name, result.faces, review, options.requireLive === true) : undefined;
+    if (rejection) {
+      failures.push(rejection);
+      emit({ type: 'failed', failure: rejection });
+    } else if (result.ok) {
       const modelId = gallery.modelId;
       // Ids derived from model, label, file and box make a rerun (or a second process) store a face once;
       // with skipEnrolled: false, fresh ids add it again.
@@ -195,6 +217,22 @@ export async function enrollImages(
     aborted,
     ...(error !== undefined ? { error } : {}),
   };
+}
+
+/** Why a file's faces may not be enrolled under the review and the liveness requirement, or nothing. */
+function rejectionOf(file: string, faces: readonly { readonly analysis?: FaceAnalysis }[], mode: ReviewMode, requireLive: boolean): FileFailure | undefined {
+  const reasons: ReviewReason[] = [];
+  for (const face of faces) {
+    const analysis = face.analysis ?? {};
+    if (mode !== 'off') reasons.push(...reviewFace(analysis, mode).reasons);
+    const live = analysis.liveness;
+    if (requireLive && live && !live.live && !reasons.some((r) => r.code === 'not-live')) {
+      reasons.push({ code: 'not-live', message: `not live: liveness ${live.score.toFixed(2)} below ${live.threshold}`, measured: live.score, limit: live.threshold });
+    }
+  }
+  if (reasons.length === 0) return undefined;
+  const error = new FaceRejectedError(`${file}: ${reasons.map((r) => r.message).join('; ')}`, { file, reasons: reasons.map((r) => ({ ...r })) });
+  return failureOf(file, error);
 }
 
 function key(file: string, label: string): string {

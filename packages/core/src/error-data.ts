@@ -16,6 +16,7 @@ import {
   StoreCorruptError,
   StoreLockedError,
   StoreWriteError,
+  FaceRejectedError,
   type PvErrorCode,
   type PvErrorDetails,
 } from './errors.js';
@@ -47,6 +48,7 @@ const CLASS_OF_CODE: Readonly<Record<PvErrorCode, { readonly prototype: PvError 
   E_MODEL_FORMAT: ModelFormatError,
   E_ABORTED: AbortedError,
   E_STORE_WRITE: StoreWriteError,
+  E_FACE_REJECTED: FaceRejectedError,
 };
 
 /** True when `code` is one of pv's stable error codes. */

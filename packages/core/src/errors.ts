@@ -17,7 +17,8 @@ export type PvErrorCode =
   | 'E_MODEL_INTEGRITY'
   | 'E_MODEL_FORMAT'
   | 'E_ABORTED'
-  | 'E_STORE_WRITE';
+  | 'E_STORE_WRITE'
+  | 'E_FACE_REJECTED';
 
 /** Extra, machine-readable facts about an error (file names, expected vs actual values). */
 export type PvErrorDetails = Readonly<Record<string, unknown>>;
@@ -165,6 +166,16 @@ export class AbortedError extends PvError {
 export class StoreWriteError extends PvError {
   constructor(message: string, details: PvErrorDetails = {}, options?: { cause?: unknown }) {
     super('E_STORE_WRITE', message, details, options);
+  }
+}
+
+/**
+ * A face failed the enrollment review or the liveness requirement: too small, blurred, too dark, in profile,
+ * eyes closed, not live… `details.reasons` lists each failed check with its measured value and limit.
+ */
+export class FaceRejectedError extends PvError {
+  constructor(message: string, details: PvErrorDetails = {}) {
+    super('E_FACE_REJECTED', message, details);
   }
 }
 

@@ -1,3 +1,4 @@
+import type { AnalysisKind, FaceAnalysis } from './analysis.js';
 import type { AlignmentSpec, EmbedderModelInfo } from './embedder.js';
 import type { FaceDetection } from './image.js';
 import type { ImageInput } from './image-loader.js';
@@ -35,6 +36,8 @@ export interface EncodedFace {
   /** L2-normalised embedding of length `model.dimension`. */
   readonly embedding: Float32Array;
   readonly crop: CropInfo;
+  /** The analyses asked for with `analyses` (liveness, pose, quality, …); absent when none were. */
+  readonly analysis?: FaceAnalysis;
 }
 
 /** An input of {@link FaceEncoder.encodeMany}: an image, or an image with the name reported for it. */
@@ -71,6 +74,11 @@ export interface EncodeOptions {
   readonly facePolicy?: FacePolicy;
   /** An aborted signal refuses the call with `E_ABORTED`. */
   readonly signal?: AbortSignalLike;
+  /**
+   * Face analyses to run on every returned face (see {@link FaceAnalysis}); they must be among
+   * `info.analyses`, else `E_INVALID_ARGUMENT`. Default none.
+   */
+  readonly analyses?: readonly AnalysisKind[];
 }
 
 /** Options of {@link FaceEncoder.encodeMany}. */
@@ -87,6 +95,8 @@ export interface FaceEncoderInfo {
   readonly model: EmbedderModelInfo;
   /** Inputs processed at the same time (1 in-thread; the worker count of a pool). */
   readonly concurrency: number;
+  /** The analyses `encode` can run on request (empty without an analyzer). */
+  readonly analyses: readonly AnalysisKind[];
 }
 
 /**

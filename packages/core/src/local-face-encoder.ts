@@ -1,3 +1,4 @@
+import type { AnalysisKind, FaceAnalyzer } from './analysis.js';
 import type { FaceAligner, FaceDetector } from './detector.js';
 import type { Embedder } from './embedder.js';
 import { failureOf } from './error-data.js';
@@ -27,6 +28,8 @@ export interface LocalFaceEncoderOptions {
   readonly images?: ImageLoader;
   /** Default face policy (default `largest`). */
   readonly facePolicy?: FacePolicy;
+  /** Runs the analyses callers ask for with `analyses` (owned: closed with the encoder). */
+  readonly analyzer?: FaceAnalyzer;
 }
 
 /**
@@ -41,6 +44,7 @@ export class LocalFaceEncoder implements FaceEncoder {
   readonly #align: FaceAligner;
   readonly #images: ImageLoader | undefined;
   readonly #facePolicy: FacePolicy;
+  readonly #analyzer: FaceAnalyzer | undefined;
 
   constructor(options: LocalFaceEncoderOptions) {
     this.detector = options.detector;
@@ -48,7 +52,8 @@ export class LocalFaceEncoder implements FaceEncoder {
     this.#align = options.align;
     this.#images = options.images;
     this.#facePolicy = options.facePolicy ?? 'largest';
-    this.info = { detector: options.detector.id, model: options.embedder.model, concurrency: 1 };
+    this.#analyzer = options.analyzer;
+    this.info = { detector: options.detector.id, model: options.embedder.model, concurrency: 1, analyses: options.analyzer?.kinds ?? [] };
   }
 
   /** Decodes an input into pixels. */
@@ -60,6 +65,7 @@ export class LocalFaceEncoder implements FaceEncoder {
 
   async encode(input: ImageInput, options: EncodeOptions = {}): Promise<EncodedFace[]> {
     if (options.signal?.aborted) throw new AbortedError();
+    const analyses = this.#checkAnalyses(options.analyses ?? []);
     const image = await this.loadImage(input);
     const detections = await this.detector.detect(image);
     const chosen = chooseFaces(detections, options.facePolicy ?? this.#facePolicy, typeof input === 'string' ? input : undefined);
@@ -67,7 +73,21 @@ export class LocalFaceEncoder implements FaceEncoder {
     const crops = chosen.map((d) => this.#align(image, d, alignment));
     const embeddings = await this.embedder.embed(crops);
     const crop = { width: alignment.width, height: alignment.height, alignment: alignment.kind };
-    return chosen.map((detection, i) => ({ detection, embedding: embeddings[i] as Float32Array, crop }));
+    const faces = chosen.map((detection, i) => ({ detection, embedding: embeddings[i] as Float32Array, crop }));
+    if (analyses.length === 0 || !this.#analyzer) return faces;
+    const analyzer = this.#analyzer;
+    return Promise.all(faces.map(async (face) => ({ ...face, analysis: await analyzer.analyze(image, face.detection, analyses) })));
+  }
+
+  #checkAnalyses(kinds: readonly AnalysisKind[]): readonly AnalysisKind[] {
+    const missing = kinds.filter((k) => !this.info.analyses.includes(k));
+    if (missing.length > 0) {
+      throw new InvalidArgumentError(
+        `This encoder cannot run the ${missing.join(', ')} analysis: open it with them (available: ${this.info.analyses.join(', ') || 'none'})`,
+        { missing, available: [...this.info.analyses] },
+      );
+    }
+    return kinds;
   }
 
   async *encodeMany(
@@ -75,7 +95,10 @@ export class LocalFaceEncoder implements FaceEncoder {
     options: EncodeManyOptions = {},
   ): AsyncIterable<EncodeResult> {
     const total = Array.isArray(inputs) ? inputs.length : undefined;
-    const single: EncodeOptions = options.facePolicy !== undefined ? { facePolicy: options.facePolicy } : {};
+    const single: EncodeOptions = {
+      ...(options.facePolicy !== undefined ? { facePolicy: options.facePolicy } : {}),
+      ...(options.analyses !== undefined ? { analyses: options.analyses } : {}),
+    };
     let index = 0;
     for await (const item of inputs) {
       if (options.signal?.aborted) return;
@@ -93,6 +116,6 @@ export class LocalFaceEncoder implements FaceEncoder {
   }
 
   async close(): Promise<void> {
-    await Promise.all([this.detector.close(), this.embedder.close()]);
+    await Promise.all([this.detector.close(), this.embedder.close(), this.#analyzer?.close()]);
   }
 }
