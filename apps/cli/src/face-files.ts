@@ -59,6 +59,8 @@ export function failureReason(code: string): string {
       return 'unreadable';
     case 'E_INVALID_ARGUMENT':
       return 'invalid';
+    case 'E_FACE_REJECTED':
+      return 'rejected';
     default:
       return 'error';
   }

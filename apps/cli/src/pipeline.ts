@@ -1,4 +1,4 @@
-import { FaceRecognizer, Gallery, type FacePolicy, type FaceEncoder, type Store } from '@pv/core';
+import { FaceRecognizer, Gallery, type AnalysisKind, type FacePolicy, type FaceEncoder, type Store } from '@pv/core';
 import { createImageLoader } from '@pv/embedder-onnx-node';
 import { loadLocalModels } from '@pv/model-fetch';
 import { openFaceEncoder } from '@pv/pipeline-node';
@@ -34,12 +34,16 @@ export function galleryOf(settings: ResolvedSettings, store: Store): Gallery {
 }
 
 /** The settings' detector and model, in this thread (`jobs` 1) or a pool of `jobs` worker threads. */
-export function openEncoder(settings: ResolvedSettings, options: { readonly jobs?: number; readonly facePolicy?: FacePolicy } = {}): Promise<FaceEncoder> {
+export function openEncoder(
+  settings: ResolvedSettings,
+  options: { readonly jobs?: number; readonly facePolicy?: FacePolicy; readonly analyses?: readonly AnalysisKind[] } = {},
+): Promise<FaceEncoder> {
   return openFaceEncoder({
     detector: settings.detector,
     model: settings.model.id,
     threads: options.jobs ?? 1,
     ...(options.facePolicy ? { facePolicy: options.facePolicy } : {}),
+    ...(options.analyses && options.analyses.length > 0 ? { analyses: options.analyses } : {}),
   });
 }
 

@@ -1,5 +1,5 @@
 import { LocalFaceEncoder } from '@pv/core';
-import { createImageLoader, OnnxEmbedder } from '@pv/embedder-onnx-node';
+import { createFaceAnalyzer, createImageLoader, OnnxEmbedder } from '@pv/embedder-onnx-node';
 import { alignFace } from '@pv/vision';
 import { openDetector } from './detectors.js';
 import { DEFAULT_DETECTOR, DEFAULT_MODEL } from './models.js';
@@ -21,9 +21,11 @@ export async function openLocalParts(spec: FaceEncoderSpec): Promise<LocalFaceEn
       models,
       ...(spec.flipAugment !== undefined ? { flipAugment: spec.flipAugment } : {}),
     });
+    const analyzer = spec.analyses && spec.analyses.length > 0 ? await createFaceAnalyzer({ ...session, kinds: spec.analyses, models }) : undefined;
     return new LocalFaceEncoder({
       detector,
       embedder,
+      ...(analyzer ? { analyzer } : {}),
       align: alignFace,
       images: createImageLoader(spec.images),
       ...(spec.facePolicy ? { facePolicy: spec.facePolicy } : {}),

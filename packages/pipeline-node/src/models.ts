@@ -43,7 +43,10 @@ export async function prepareModels(spec: FaceEncoderSpec): Promise<ModelEntry[]
   if (entry.task !== 'embedder') {
     throw new InvalidArgumentError(`Model "${model}" is a ${entry.task}, not an embedder`, { model, task: entry.task });
   }
-  const ids = [...detectorIds, model];
+  // Analysis models ship in the default models' package (quality needs none; eyes also needs landmarks68).
+  const analysisIds: string[] = (spec.analyses ?? []).filter((kind) => kind !== 'quality');
+  if ((spec.analyses ?? []).includes('eyes')) analysisIds.push('landmarks68');
+  const ids = [...new Set([...detectorIds, model, ...analysisIds])];
   await fetchModels(ids, { ...cache, converters: MODEL_CONVERTERS });
   return ids.map((id) => defaultCatalog.get(id)).filter((e) => !defaultCatalog.isBuiltIn(e.id));
 }

@@ -1,4 +1,4 @@
-import type { FacePolicy } from '@pv/core';
+import type { AnalysisKind, FacePolicy } from '@pv/core';
 import type { ImageLoaderOptions, OnnxSessionOptions } from '@pv/embedder-onnx-node';
 
 /**
@@ -45,6 +45,11 @@ export interface FaceEncoderSpec {
   readonly session?: OnnxSessionOptions;
   /** The models cache (default: `@pv/model-fetch`'s, i.e. `PV_MODELS_DIR` or `~/.cache/pv/models`). */
   readonly cacheDir?: string;
+  /**
+   * Face analyses the encoder can run on request (`encode(…, { analyses })`): liveness, pose, eyes, age, gender,
+   * expression, quality. Their models are fetched with the others and opened in every thread. Default none.
+   */
+  readonly analyses?: readonly AnalysisKind[];
   /** Flip test-time augmentation of the embedder (mean of the face and its mirror image); default false. */
   readonly flipAugment?: boolean;
 }

@@ -11,6 +11,9 @@ import {
   type EnrollItem,
   type FacePolicy,
   type FileFailure,
+  REVIEW_MODES,
+  reviewAnalyses,
+  type ReviewMode,
 } from '@pv/core';
 import { scanImageFiles } from '@pv/embedder-onnx-node';
 import { Option, type Command } from 'commander';
@@ -40,6 +43,10 @@ export interface EnrollOptions extends PipelineOptions, StoreOptions, JobsOption
   readonly faces: FacePolicy;
   /** False with `--no-skip-enrolled`. */
   readonly skipEnrolled: boolean;
+  /** The enrollment review (`--review`). */
+  readonly review: ReviewMode;
+  /** `--require-live`. */
+  readonly requireLive?: boolean;
 }
 
 /** Registers `pv enroll`. */
@@ -58,7 +65,13 @@ export function registerEnroll(program: Command, run: CommandRunner): void {
         .choices(['auto', 'subfolders', 'file-names'])
         .default('auto'),
     )
-    .option('--no-skip-enrolled', 'enroll files again even when the store already holds them under the same label');
+    .option('--no-skip-enrolled', 'enroll files again even when the store already holds them under the same label')
+    .addOption(
+      new Option('--review <mode>', 'refuse faces too small, blurred, dark, in profile, eyes closed or not live (standard, strict)')
+        .choices([...REVIEW_MODES])
+        .default('off'),
+    )
+    .option('--require-live', 'enroll only faces the single-frame liveness check calls live');
   withFacePolicy(command, 'largest', 'photos with several faces: enroll the largest, refuse the photo (strict), or enroll every face');
   withPipeline(command);
   withStore(command);
@@ -77,7 +90,8 @@ async function enroll(target: string, options: EnrollOptions, output: Output): P
   try {
     const gallery = galleryOf(settings, store);
     await gallery.checkModel();
-    const encoder = await openEncoder(settings, { jobs: options.jobs, facePolicy: options.faces });
+    const analyses = [...reviewAnalyses(options.review), ...(options.requireLive ? (['liveness'] as const) : [])];
+    const encoder = await openEncoder(settings, { jobs: options.jobs, facePolicy: options.faces, analyses });
     try {
       return await run(items, planFailures, { encoder, gallery, storeUri: settings.store, note: thresholdNote(settings) }, options, output);
     } finally {
@@ -111,6 +125,8 @@ async function run(
   try {
     summary = await enrollImages(tools.encoder, tools.gallery, items, {
       skipEnrolled: options.skipEnrolled,
+      review: options.review,
+      requireLive: options.requireLive === true,
       facePolicy: options.faces,
       signal: interruption.signal,
       onEvent: (event) => {

@@ -1,4 +1,4 @@
-import type { EmbedderModelInfo, EncodedFace, ErrorData, FacePolicy, ImageInput } from '@pv/core';
+import type { AnalysisKind, EmbedderModelInfo, EncodedFace, ErrorData, FacePolicy, ImageInput } from '@pv/core';
 import type { ModelEntry } from '@pv/models';
 import type { FaceEncoderSpec } from '../spec.js';
 
@@ -11,12 +11,18 @@ export interface WorkerSettings {
 
 /** Main thread → worker. */
 export type WorkerRequest =
-  | { readonly type: 'encode'; readonly id: number; readonly input: ImageInput; readonly facePolicy: FacePolicy | undefined }
+  | {
+      readonly type: 'encode';
+      readonly id: number;
+      readonly input: ImageInput;
+      readonly facePolicy: FacePolicy | undefined;
+      readonly analyses: readonly AnalysisKind[] | undefined;
+    }
   | { readonly type: 'close' };
 
 /** Worker → main thread. Errors travel as {@link ErrorData} and are rebuilt to their class. */
 export type WorkerReply =
-  | { readonly type: 'ready'; readonly detector: string; readonly model: EmbedderModelInfo }
+  | { readonly type: 'ready'; readonly detector: string; readonly model: EmbedderModelInfo; readonly analyses: readonly AnalysisKind[] }
   | { readonly type: 'init-error'; readonly error: ErrorData }
   | { readonly type: 'faces'; readonly id: number; readonly faces: EncodedFace[] }
   | { readonly type: 'error'; readonly id: number; readonly error: ErrorData }

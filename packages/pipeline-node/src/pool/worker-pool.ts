@@ -1,5 +1,6 @@
 import { Worker } from 'node:worker_threads';
 import {
+  type AnalysisKind,
   AbortedError,
   errorFromData,
   InvalidArgumentError,
@@ -33,6 +34,7 @@ interface Job {
   readonly id: number;
   readonly input: ImageInput;
   readonly facePolicy: FacePolicy | undefined;
+  readonly analyses: readonly AnalysisKind[] | undefined;
   readonly signal: AbortSignalLike | undefined;
   readonly resolve: (faces: EncodedFace[]) => void;
   readonly reject: (error: Error) => void;
@@ -83,7 +85,7 @@ export class WorkerPoolFaceEncoder implements FaceEncoder {
     }
     const first = workers[0];
     if (!first) throw new InvalidArgumentError('A worker pool needs at least one thread');
-    const info: FaceEncoderInfo = { detector: first.ready.detector, model: first.ready.model, concurrency: threads };
+    const info: FaceEncoderInfo = { detector: first.ready.detector, model: first.ready.model, concurrency: threads, analyses: first.ready.analyses };
     return new WorkerPoolFaceEncoder(
       workers.map((w) => w.worker),
       info,
@@ -95,7 +97,7 @@ export class WorkerPoolFaceEncoder implements FaceEncoder {
     if (this.#broken) return Promise.reject(this.#broken);
     if (this.#closing) return Promise.reject(new InvalidArgumentError('The face encoder is closed'));
     return new Promise<EncodedFace[]>((resolve, reject) => {
-      this.#queue.push({ id: this.#nextId++, input, facePolicy: options.facePolicy, signal: options.signal, resolve, reject });
+      this.#queue.push({ id: this.#nextId++, input, facePolicy: options.facePolicy, analyses: options.analyses, signal: options.signal, resolve, reject });
       this.#dispatch();
     });
   }
@@ -127,7 +129,7 @@ export class WorkerPoolFaceEncoder implements FaceEncoder {
       }
       const thread = this.#idle.pop() as Worker;
       this.#running.set(thread, job);
-      const request: WorkerRequest = { type: 'encode', id: job.id, input: job.input, facePolicy: job.facePolicy };
+      const request: WorkerRequest = { type: 'encode', id: job.id, input: job.input, facePolicy: job.facePolicy, analyses: job.analyses };
       thread.postMessage(request);
     }
   }

@@ -26,13 +26,16 @@ async function serve(port: MessagePort, settings: WorkerSettings): Promise<void>
       });
       return;
     }
-    const options = request.facePolicy !== undefined ? { facePolicy: request.facePolicy } : {};
+    const options = {
+      ...(request.facePolicy !== undefined ? { facePolicy: request.facePolicy } : {}),
+      ...(request.analyses !== undefined ? { analyses: request.analyses } : {}),
+    };
     current = encoder.encode(request.input, options).then(
       (faces) => send({ type: 'faces', id: request.id, faces }, [...new Set(faces.map((f) => f.embedding.buffer as ArrayBuffer))]),
       (error: unknown) => send({ type: 'error', id: request.id, error: errorToData(error) }),
     );
   });
-  send({ type: 'ready', detector: encoder.info.detector, model: encoder.info.model });
+  send({ type: 'ready', detector: encoder.info.detector, model: encoder.info.model, analyses: encoder.info.analyses });
 }
 
 if (parentPort) void serve(parentPort, workerData as WorkerSettings);
