@@ -333,8 +333,11 @@ describe('hostile and invalid input', () => {
     const reserved = remember(await postJson<ErrorReplyBody>(`${url}/v1/subjects/unknown/faces`, { embedding: await embeddingOf(carol), modelId: 'mobilefacenet' }, AUTH));
     expect(reserved.status).toBe(400);
     expect(reserved.body.error.code).toBe('E_INVALID_ARGUMENT');
-    const control = remember(await fetchJson(`${url}/v1/subjects/a%01b/faces`, { headers: AUTH }));
+    // Enrolling applies the label rule; reading takes any label (subjects stored before the rule stay reachable).
+    const control = remember(await postJson<ErrorReplyBody>(`${url}/v1/subjects/a%01b/faces`, { embedding: await embeddingOf(carol), modelId: 'mobilefacenet' }, AUTH));
     expect(control.status).toBe(400);
+    expect(control.body.error.code).toBe('E_INVALID_ARGUMENT');
+    expect((await fetchJson(`${url}/v1/subjects/a%01b/faces`, { headers: AUTH })).status).toBe(404);
   });
 
   test('400 for a request without a body, or with the image sent as a text field', async () => {
