@@ -86,7 +86,8 @@ export async function buildApp(context: ServerContext, logger: FastifyBaseLogger
         version: API_VERSION,
         description:
           'Face enrolment, verification and identification. Mutations and identity-revealing reads need an API key ' +
-          '(Authorization: Bearer <key> or X-API-Key): 401 when none is sent, 403 when it is not valid.',
+          '(Authorization: Bearer <key> or X-API-Key): 401 when none is sent, 403 when it is not valid or lacks the ' +
+          "route's scope (read, enroll-image, enroll-embedding, admin; enroll-embedding is never granted by default).",
       },
       components: {
         securitySchemes: {

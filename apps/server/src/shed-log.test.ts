@@ -12,9 +12,9 @@ test('logs at most one line per interval, counting the refusals it left out', ()
   }
   expect(lines).toEqual([{ code: 'E_BUSY', suppressed: 0 }]);
   now += 1000;
-  log.note('E_SHUTTING_DOWN');
+  log.note('E_BUSY');
   expect(lines).toEqual([
     { code: 'E_BUSY', suppressed: 0 },
-    { code: 'E_SHUTTING_DOWN', suppressed: 500 },
+    { code: 'E_BUSY', suppressed: 500 },
   ]);
 });

@@ -1,16 +1,16 @@
 /** What one shed-log line reports. */
 export interface ShedLine {
-  /** The error code of the refusal that is logged (`E_BUSY`, `E_SHUTTING_DOWN`). */
+  /** The error code of the refusal that is logged (`E_BUSY`). */
   readonly code: string;
   /** Refusals since the previous line that were not logged on their own. */
   readonly suppressed: number;
 }
 
 /**
- * Rate-limits the log of load shedding (503 answers the server gives on purpose: queue full, shutting
- * down). Under overload these come by the thousand a second; each is expected, so it is logged at `warn`
- * without a stack, at most one line per `intervalMs`, and that line counts the refusals left out since the
- * one before.
+ * Rate-limits the log of load shedding (503 answers the server gives on purpose, such as `E_BUSY` when the
+ * inference queue is full). Under overload these come by the thousand a second; each is expected, so it is
+ * logged at `warn` without a stack, at most one line per `intervalMs`, and that line counts the refusals left
+ * out since the one before.
  */
 export class ShedLog {
   readonly #write: (line: ShedLine) => void;
