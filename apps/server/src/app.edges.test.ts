@@ -171,5 +171,9 @@ describe('labels in paths', () => {
     expectError(await fetchJson(`${url}/v1/subjects/${'a'.repeat(3000)}/faces`, { headers: bearer(ALL) }), 414, 'E_URI_TOO_LONG');
     expectError(await fetchJson(`${url}/v1/subjects/%E0%A4%A/faces`, { headers: bearer(ALL) }), 400, 'E_BAD_REQUEST');
     expectError(await fetchJson(`${url}/v1/nowhere`, { headers: bearer(ALL) }), 404, 'E_ROUTE_NOT_FOUND');
+    const brokenJson = await fetchJson(`${url}/v1/subjects/x/faces`, { method: 'POST', headers: { ...bearer(ALL), 'content-type': 'application/json' }, body: '{"embedding": [0.1,' });
+    expectError(brokenJson, 400, 'E_BAD_REQUEST');
+    const emptyJson = await fetchJson(`${url}/v1/identify`, { method: 'POST', headers: { ...bearer(ALL), 'content-type': 'application/json' }, body: '' });
+    expectError(emptyJson, 400, 'E_BAD_REQUEST');
   });
 });
