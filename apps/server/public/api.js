@@ -17,7 +17,8 @@ export function describeFailure(error) {
     case 401:
       return 'An API key is needed: enter it under Settings.';
     case 403:
-      return 'That API key is not valid.';
+      // A valid key without the route's scope (private-mode enrolment needs "enroll-embedding").
+      return error.code === 'E_FORBIDDEN' && /scope/.test(error.message) ? `${error.message}.` : 'That API key is not valid.';
     case 413:
       return 'The photo is too large for this server.';
     case 415:

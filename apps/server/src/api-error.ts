@@ -12,6 +12,8 @@ export type HttpErrorCode =
   | 'E_PAYLOAD_TOO_LARGE'
   | 'E_UNSUPPORTED_MEDIA_TYPE'
   | 'E_BAD_REQUEST'
+  | 'E_BAD_EMBEDDING'
+  | 'E_URI_TOO_LONG'
   | 'E_ROUTE_NOT_FOUND'
   | 'E_SHUTTING_DOWN'
   | 'E_INTERNAL';
@@ -81,7 +83,21 @@ const FASTIFY_CODES: Readonly<Record<string, HttpErrorCode>> = {
   FST_PARTS_LIMIT: 'E_PAYLOAD_TOO_LARGE',
   FST_ERR_CTP_INVALID_MEDIA_TYPE: 'E_UNSUPPORTED_MEDIA_TYPE',
   FST_INVALID_MULTIPART_CONTENT_TYPE: 'E_UNSUPPORTED_MEDIA_TYPE',
+  FST_ERR_MAX_PARAM_LENGTH: 'E_URI_TOO_LONG',
+  FST_ERR_BAD_URL: 'E_BAD_REQUEST',
 };
+
+/**
+ * An error raised while a multipart body was being parsed, as the client's fault: the parser's own 4xx
+ * (limits, premature close) stay as they are; anything else (busboy's "Unexpected end of form", "Malformed
+ * part header", a part without a name) is a malformed body, 400 `E_BAD_REQUEST`.
+ */
+export function asMultipartError(error: unknown): unknown {
+  if (error instanceof ApiError || isPvError(error)) return error;
+  const status = (error as { statusCode?: unknown }).statusCode;
+  if (typeof status === 'number' && status >= 400 && status < 500) return error;
+  return new ApiError(400, 'E_BAD_REQUEST', 'The multipart body is malformed');
+}
 
 /**
  * Anything shaped like an absolute file path (POSIX or Windows) starting a word, so it can be kept out of

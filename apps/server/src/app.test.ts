@@ -1,48 +1,11 @@
 // Rate limits, CORS, response headers and error replies of the app, over real HTTP. No test here needs a
-// face model, so the app is built around an in-memory store and an inference stand-in that always fails
-// with an unexpected error (which the last test uses to check how such errors are answered).
+// face model (see app-test.fixture.ts; the last test uses its always-failing inference stand-in).
 import { readFile } from 'node:fs/promises';
-import { Gallery, MemoryStore } from '@pv/core';
-import { cosine } from '@pv/metric-cosine';
-import type { FastifyInstance } from 'fastify';
-import { pino } from 'pino';
 import { afterEach, describe, expect, test } from 'vitest';
-import { ApiKeyRing } from './api-keys.js';
-import { buildApp } from './app.js';
-import { resolveServerConfig, type ServerConfigInput } from './config.js';
-import type { ServerContext } from './context.js';
+import { closeApps, KEY_A, KEY_B, serveApp as serve } from './app-test.fixture.js';
 import { fetchJson, lfwImage } from './test-support.fixture.js';
 
-const KEY_A = 'key-a-0123456789abcdef';
-const KEY_B = 'key-b-0123456789abcdef';
-
-const apps: FastifyInstance[] = [];
-afterEach(async () => {
-  await Promise.all(apps.splice(0).map((app) => app.close()));
-});
-
-/** Builds and starts the app on 127.0.0.1 with `settings`; returns its base URL. */
-async function serve(settings: ServerConfigInput = {}): Promise<string> {
-  const config = resolveServerConfig({ apiKeys: [KEY_A, KEY_B], page: false, ...settings });
-  const context: ServerContext = {
-    config,
-    model: { id: 'mobilefacenet', dimension: 512, metric: 'cosine', threshold: 0.72 },
-    gallery: new Gallery({ store: new MemoryStore(), metric: cosine, threshold: 0.72, modelId: 'mobilefacenet' }),
-    inference: {
-      inFlight: 0,
-      embedImage: () => Promise.reject(new Error('inference stand-in: /work/secret/path.ts failed')),
-    },
-    keys: new ApiKeyRing(config.apiKeys),
-    lifecycle: { phase: 'ready' },
-    assets: { publicDir: '.', browserBundleDir: undefined, modelFiles: new Map() },
-  };
-  const app = await buildApp(context, pino({ level: 'silent' }));
-  apps.push(app);
-  await app.listen({ host: '127.0.0.1', port: 0 });
-  const address = app.server.address();
-  if (typeof address !== 'object' || address === null) throw new Error('no address');
-  return `http://127.0.0.1:${address.port}`;
-}
+afterEach(closeApps);
 
 describe('rate limit', () => {
   test('counts per API key, and per client address for requests without a valid key', async () => {

@@ -2,10 +2,12 @@ import fastifyCors from '@fastify/cors';
 import fastifyMultipart, { ajvFilePlugin } from '@fastify/multipart';
 import fastifyRateLimit from '@fastify/rate-limit';
 import fastifySwagger from '@fastify/swagger';
-import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyRequest } from 'fastify';
-import { ApiError, toErrorReply } from './api-error.js';
-import { presentedKey, type KeyCheck } from './api-keys.js';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
+import { ApiError, asMultipartError, toErrorReply } from './api-error.js';
+import { presentedKey, type KeyCheck, type Scope } from './api-keys.js';
 import type { ServerContext } from './context.js';
+import { checkRawEmbeddings } from './embedding-input.js';
+import { ShedLog } from './shed-log.js';
 import { registerHealthRoutes } from './routes/health.js';
 import { registerPageRoutes } from './routes/page.js';
 import { registerRecognitionRoutes } from './routes/recognition.js';
@@ -15,6 +17,11 @@ declare module 'fastify' {
   interface FastifyContextConfig {
     /** The route needs a valid API key (mutations and reads that reveal identities). */
     auth?: boolean;
+    /**
+     * The scope that key must hold (default `read`), or how to tell it from the request before its body is
+     * read (enroll: `enroll-image` for an upload, `enroll-embedding` for a raw embedding).
+     */
+    scope?: Scope | ((request: FastifyRequest) => Scope);
   }
 }
 
@@ -40,11 +47,22 @@ export async function buildApp(context: ServerContext, logger: FastifyBaseLogger
     // judged by the one label rule, never cut off by the router (its default of 100 answered 414).
     routerOptions: { maxParamLength: 2048 },
     ajv: { plugins: [ajvFilePlugin] },
+    // What the router refuses (a malformed percent-encoding, a path parameter over maxParamLength) is
+    // answered in pv's error format like everything else.
+    frameworkErrors: (error, _request, reply) => {
+      const answer = toErrorReply(error);
+      void (reply as FastifyReply).code(answer.statusCode).headers(answer.headers).send(answer.body);
+    },
   });
 
+  // Load shedding (a 503 the server answers on purpose) is expected under overload: warn, no stack, rate-limited.
+  const shedLog = new ShedLog(({ code, suppressed }) => app.log.warn({ code, status: 503, suppressed }, 'load shed'));
+  // Requests whose multipart body is being parsed: anything that fails there is the client's malformed body.
+  const parsingMultipart = new WeakSet<FastifyRequest>();
   app.setErrorHandler((error, request, reply) => {
-    const answer = toErrorReply(error);
-    if (answer.statusCode >= 500) request.log.error({ err: error }, 'request failed');
+    const answer = parsingMultipart.has(request) ? toErrorReply(asMultipartError(error)) : toErrorReply(error);
+    if (error instanceof ApiError && answer.statusCode === 503) shedLog.note(answer.body.error.code);
+    else if (answer.statusCode >= 500) request.log.error({ err: error }, 'request failed');
     else request.log.info({ code: answer.body.error.code, status: answer.statusCode }, 'request refused');
     void reply.code(answer.statusCode).headers(answer.headers).send(answer.body);
   });
@@ -68,7 +86,8 @@ export async function buildApp(context: ServerContext, logger: FastifyBaseLogger
         version: API_VERSION,
         description:
           'Face enrolment, verification and identification. Mutations and identity-revealing reads need an API key ' +
-          '(Authorization: Bearer <key> or X-API-Key): 401 when none is sent, 403 when it is not valid.',
+          '(Authorization: Bearer <key> or X-API-Key): 401 when none is sent, 403 when it is not valid or lacks the ' +
+          "route's scope (read, enroll-image, enroll-embedding, admin; enroll-embedding is never granted by default).",
       },
       components: {
         securitySchemes: {
@@ -77,7 +96,13 @@ export async function buildApp(context: ServerContext, logger: FastifyBaseLogger
       },
     },
   });
+  app.addHook('preValidation', async (request) => {
+    if (request.isMultipart()) parsingMultipart.add(request);
+  });
   await app.register(fastifyMultipart, { attachFieldsToBody: true, limits: { ...MULTIPART_LIMITS, fileSize: config.maxImageBytes } });
+  app.addHook('preValidation', async (request) => {
+    parsingMultipart.delete(request);
+  });
 
   registerHealthRoutes(app, context);
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
@@ -127,7 +152,16 @@ export async function buildApp(context: ServerContext, logger: FastifyBaseLogger
           });
         }
         if (check.kind === 'invalid') throw new ApiError(403, 'E_FORBIDDEN', 'The API key is not valid');
+        const wanted = request.routeOptions.config.scope ?? 'read';
+        const scope = typeof wanted === 'function' ? wanted(request) : wanted;
+        if (!check.scopes.has(scope)) {
+          throw new ApiError(403, 'E_FORBIDDEN', `The API key lacks the scope "${scope}"`, { details: { scope } });
+        }
         return payload;
+      });
+      // Raw JSON embeddings are checked before schema validation, which would coerce "0.5" and null to numbers.
+      v1.addHook('preValidation', async (request) => {
+        if (!request.isMultipart()) checkRawEmbeddings(request.body);
       });
       registerSubjectRoutes(v1, context);
       registerRecognitionRoutes(v1, context);

@@ -55,6 +55,7 @@ describe('resolveServerConfig', () => {
     [{ logLevel: 'loud' as 'info' }, /logLevel/],
     [{ apiKeys: ['short'] }, /API keys/],
     [{ apiKeys: ['has a space in it, sadly'] }, /API keys/],
+    [{ apiKeys: ['scoped-key-0123456789:read+everything'] }, /Unknown API key scope "everything"/],
   ])('refuses %o', (input, message) => {
     let thrown: unknown;
     try {
@@ -81,6 +82,22 @@ describe('configuration files', () => {
       await writeFile(file, '[1]');
       await expect(readConfigFile(file)).rejects.toThrow(/JSON object/);
       await expect(readConfigFile(path.join(dir, 'missing.json'))).rejects.toMatchObject({ code: 'E_NOT_FOUND' });
+    } finally {
+      await remove();
+    }
+  });
+
+  test('API keys with scopes are written the same way in PV_API_KEYS and in the file', async () => {
+    const { dir, remove } = await tempDir();
+    try {
+      const file = path.join(dir, 'server.json');
+      await writeFile(file, JSON.stringify({ apiKeys: ['file-key-0123456789abcdef:read+enroll-embedding'] }));
+      const fromFile = resolveServerConfig(await loadServerConfig({ PV_SERVER_CONFIG: file }));
+      expect(fromFile.apiKeys).toEqual(['file-key-0123456789abcdef:read+enroll-embedding']);
+      const fromEnv = resolveServerConfig(configFromEnv({ PV_API_KEYS: 'env-key-0123456789abcdef:admin, plain-key-0123456789abcdef' }));
+      expect(fromEnv.apiKeys).toEqual(['env-key-0123456789abcdef:admin', 'plain-key-0123456789abcdef']);
+      await writeFile(file, JSON.stringify({ apiKeys: 'not-a-list-0123456789' }));
+      expect(() => resolveServerConfig({ apiKeys: 'not-a-list-0123456789' as unknown as string[] })).toThrow(/list of strings/);
     } finally {
       await remove();
     }

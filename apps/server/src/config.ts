@@ -3,6 +3,7 @@ import { availableParallelism } from 'node:os';
 import { InvalidArgumentError, NotFoundError } from '@pv/core';
 import { parseThreshold } from '@pv/settings';
 import { defaultStoreUri } from '@pv/settings/node';
+import { parseKeySpec } from './api-keys.js';
 
 /** Log levels the server accepts (pino's). */
 export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
@@ -27,8 +28,10 @@ export interface ServerConfig {
   /** Decision threshold in metric units; default: the model's calibrated one. Env `PV_THRESHOLD`. */
   readonly threshold: number | undefined;
   /**
-   * API keys accepted for mutations and identity-revealing reads. Empty: the server makes up one at start
-   * and reports it. Env `PV_API_KEYS` (comma-separated).
+   * API keys accepted for mutations and identity-revealing reads, each `key` (scopes `read`, `enroll-image`,
+   * `admin`) or `key:scope+scope` (exactly those; `enroll-embedding` must be named to be granted). Empty: the
+   * server makes up one key with the default scopes at start and reports it. Env `PV_API_KEYS` (comma-separated),
+   * or a list of the same strings in the configuration file.
    */
   readonly apiKeys: readonly string[];
   /** Inference worker threads (default: 2, or 1 on a single core). Env `PV_WORKERS`. */
@@ -119,9 +122,10 @@ export function resolveServerConfig(input: ServerConfigInput = {}): ServerConfig
   if (!LOG_LEVELS.includes(config.logLevel)) {
     throw new InvalidArgumentError(`logLevel must be one of ${LOG_LEVELS.join(', ')}`, { name: 'logLevel' });
   }
-  if (config.apiKeys.some((key) => typeof key !== 'string' || key.length < 16 || /\s/.test(key))) {
-    throw new InvalidArgumentError('API keys must be at least 16 characters without spaces', { name: 'apiKeys' });
+  if (!Array.isArray(config.apiKeys) || config.apiKeys.some((key) => typeof key !== 'string')) {
+    throw new InvalidArgumentError('apiKeys must be a list of strings ("key" or "key:scope+scope")', { name: 'apiKeys' });
   }
+  for (const spec of config.apiKeys) parseKeySpec(spec);
   return config;
 }
 

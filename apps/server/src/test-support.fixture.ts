@@ -28,6 +28,9 @@ export function celebaImage(identity: string, stem: string): string {
 /** The API key every test server accepts. */
 export const TEST_KEY = 'test-key-0123456789abcdef';
 
+/** {@link TEST_KEY} as the test servers configure it: every scope (the page's private mode enrolls embeddings). */
+export const TEST_KEY_SPEC = `${TEST_KEY}:read+enroll-image+enroll-embedding+admin`;
+
 /** Headers that authenticate with {@link TEST_KEY}. */
 export const AUTH = { authorization: `Bearer ${TEST_KEY}` } as const;
 
@@ -61,7 +64,7 @@ export async function startTestServer(options: StartServerOptions = {}): Promise
     port: 0,
     store: 'memory:',
     workers: 1,
-    apiKeys: [TEST_KEY],
+    apiKeys: [TEST_KEY_SPEC],
     logLevel: 'info',
     logStream: logs,
     ...options,

@@ -82,7 +82,7 @@ export function registerRecognitionRoutes(app: FastifyInstance, context: ServerC
   app.post<{ Params: { label: string }; Body: VerifyBody }>(
     '/subjects/:label/verify',
     {
-      config: { auth: true },
+      config: { auth: true, scope: 'read' },
       schema: {
         summary: "Does this face (an image's main face, or an embedding) belong to the subject?",
         tags: ['recognition'],
@@ -127,7 +127,7 @@ export function registerRecognitionRoutes(app: FastifyInstance, context: ServerC
   app.post<{ Querystring: { k: number }; Body: IdentifyBody }>(
     '/identify',
     {
-      config: { auth: true },
+      config: { auth: true, scope: 'read' },
       schema: {
         summary: 'Identify every face: an image (server mode) or embeddings with boxes (private mode); top-k subjects each',
         tags: ['recognition'],

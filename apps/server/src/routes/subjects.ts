@@ -11,7 +11,7 @@ import {
   jsonOrUpload,
   labelParamsSchema,
 } from './schemas.js';
-import { checkedUpload, jsonBody, mainFace } from './uploads.js';
+import { checkedUpload, isMultipartRequest, jsonBody, mainFace } from './uploads.js';
 
 /** A stored face as the API shows it: never the embedding. */
 export interface FaceView {
@@ -44,7 +44,7 @@ export function registerSubjectRoutes(app: FastifyInstance, context: ServerConte
   app.get(
     '/subjects',
     {
-      config: { auth: true },
+      config: { auth: true, scope: 'read' },
       schema: {
         summary: 'List enrolled subjects with their face counts',
         tags: ['subjects'],
@@ -70,7 +70,7 @@ export function registerSubjectRoutes(app: FastifyInstance, context: ServerConte
   app.get<{ Params: { label: string } }>(
     '/subjects/:label/faces',
     {
-      config: { auth: true },
+      config: { auth: true, scope: 'read' },
       schema: {
         summary: "List a subject's faces (ids, dates, boxes; never embeddings)",
         tags: ['subjects'],
@@ -98,7 +98,7 @@ export function registerSubjectRoutes(app: FastifyInstance, context: ServerConte
   app.post<{ Params: { label: string }; Body: EnrollBody }>(
     '/subjects/:label/faces',
     {
-      config: { auth: true },
+      config: { auth: true, scope: (request) => (isMultipartRequest(request) ? 'enroll-image' : 'enroll-embedding') },
       schema: {
         summary: 'Enroll a face for a subject: an image (its main face) or a precomputed embedding with its model id',
         tags: ['subjects'],
@@ -133,7 +133,7 @@ export function registerSubjectRoutes(app: FastifyInstance, context: ServerConte
   app.delete<{ Params: { label: string } }>(
     '/subjects/:label',
     {
-      config: { auth: true },
+      config: { auth: true, scope: 'admin' },
       schema: {
         summary: 'Delete a subject and all its faces',
         tags: ['subjects'],
@@ -160,7 +160,7 @@ export function registerSubjectRoutes(app: FastifyInstance, context: ServerConte
   app.delete<{ Params: { id: string } }>(
     '/faces/:id',
     {
-      config: { auth: true },
+      config: { auth: true, scope: 'admin' },
       schema: {
         summary: 'Delete one face by id',
         tags: ['subjects'],

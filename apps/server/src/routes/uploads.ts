@@ -1,4 +1,5 @@
 import type { MultipartFile } from '@fastify/multipart';
+import type { FastifyRequest } from 'fastify';
 import { NoFaceError, type EncodedFace } from '@pv/core';
 import { ApiError } from '../api-error.js';
 import type { ServerContext } from '../context.js';
@@ -38,4 +39,12 @@ export function jsonBody<T extends object>(body: T | undefined | null): T {
     throw new ApiError(400, 'E_BAD_REQUEST', 'Send a JSON body or a multipart upload');
   }
   return body;
+}
+
+/**
+ * Whether a request sends a multipart body, from its `Content-Type` alone: usable before the body is parsed
+ * (`request.isMultipart()` only tells once the multipart parser has run).
+ */
+export function isMultipartRequest(request: FastifyRequest): boolean {
+  return /^multipart\/form-data\b/iu.test(request.headers['content-type'] ?? '');
 }
