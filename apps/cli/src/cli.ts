@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
 import { registerAnalyze } from './commands/analyze.js';
 import { registerCalibrate } from './commands/calibrate.js';
+import { registerAudit } from './commands/audit.js';
 import { registerCluster } from './commands/cluster.js';
 import { registerCompare } from './commands/compare.js';
 import { registerDemo } from './commands/demo.js';
@@ -53,6 +54,7 @@ Example:
   registerDemo(program, run);
   registerAnalyze(program, run);
   registerCalibrate(program, run);
+  registerAudit(program, run);
   return program;
 }
 

@@ -11,6 +11,7 @@ export type PvErrorCode =
   | 'E_STORE_CORRUPT'
   | 'E_STORE_LOCKED'
   | 'E_STORE_CLOSED'
+  | 'E_STORE_KEY'
   | 'E_NOT_FOUND'
   | 'E_INVALID_ARGUMENT'
   | 'E_MODEL_UNAVAILABLE'
@@ -101,6 +102,16 @@ export class StoreCorruptError extends PvError {
 export class StoreLockedError extends PvError {
   constructor(message: string, details: PvErrorDetails = {}) {
     super('E_STORE_LOCKED', message, details);
+  }
+}
+
+/**
+ * An encrypted store was opened without its key or with another key, or a store that is not encrypted was
+ * opened with a key. The store is left untouched.
+ */
+export class StoreKeyError extends PvError {
+  constructor(message: string, details: PvErrorDetails = {}) {
+    super('E_STORE_KEY', message, details);
   }
 }
 

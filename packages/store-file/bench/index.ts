@@ -12,7 +12,7 @@ const DIMENSION = 512;
 const MODEL = 'bench-model';
 
 /** Deterministic unit vectors, row-major (mulberry32, so every run measures the same data). */
-function unitVectors(count: number, seed: number): Float32Array {
+export function unitVectors(count: number, seed: number): Float32Array {
   let state = seed >>> 0;
   const random = (): number => {
     state = (state + 0x6d2b79f5) >>> 0;

@@ -20,8 +20,10 @@ import {
   type Store,
   type StoreInfo,
 } from '@pv/core';
-import type { RecordMeta, StoreContents } from './format.js';
-import { readStoreFile, removeStaleTempFiles, writeStoreFileAtomically } from './store-file-io.js';
+import { cipherFor, type StoreCipher, type StoreEncryption } from '@pv/store-crypto';
+import { checkKeyFits, encodeEncryptedStore, readEncryptedStoreFile, storeFileKind } from './encrypted-file.js';
+import { encodeStore, type RecordMeta, type StoreContents } from './format.js';
+import { readStoreFile, removeStaleTempFiles, writeStoreFileAtomically, type StoreFileRead } from './store-file-io.js';
 import { acquireWriterLock, type WriterLock } from './writer-lock.js';
 
 /** Options of {@link FileStore.open}. */
@@ -36,6 +38,12 @@ export interface FileStoreOptions {
   readonly modelId?: string;
   /** Bind a new store to this dimension; opening a file of another dimension is `E_DIM_MISMATCH`. */
   readonly dimension?: number;
+  /**
+   * Encrypt the store at rest (AES-256-GCM of the whole file: vectors, labels, ids, sources) with the key
+   * this names (`{ keyEnv }`, `{ keyFile }` or `{ key }`, see `@pv/store-crypto`). An encrypted file opened
+   * without its key, with another key, or a plain file opened with a key is `E_STORE_KEY`, file untouched.
+   */
+  readonly encryption?: StoreEncryption;
 }
 
 /** Permission bits of a newly created store file: embeddings are biometric data, so owner-only. */
@@ -73,11 +81,19 @@ export class FileStore implements Store {
   #index: Map<string, number>;
   #lock: WriterLock | null;
   readonly #mode: number;
+  readonly #encode: (contents: StoreContents) => Uint8Array[];
   #pending: Promise<unknown> = Promise.resolve();
   #distances = new Float32Array(0);
   #closed = false;
 
-  private constructor(file: string, binding: Binding, contents: StoreContents | undefined, lock: WriterLock | null, mode: number) {
+  private constructor(
+    file: string,
+    binding: Binding,
+    contents: StoreContents | undefined,
+    lock: WriterLock | null,
+    mode: number,
+    cipher: StoreCipher | null,
+  ) {
     this.path = file;
     this.readOnly = lock === null;
     this.#binding = binding;
@@ -86,6 +102,7 @@ export class FileStore implements Store {
     this.#index = indexById(this.#rows);
     this.#lock = lock;
     this.#mode = mode;
+    this.#encode = cipher === null ? encodeStore : (c) => encodeEncryptedStore(c, cipher);
   }
 
   /**
@@ -96,16 +113,17 @@ export class FileStore implements Store {
   static async open(file: string, options: FileStoreOptions = {}): Promise<FileStore> {
     checkOptions(options);
     const resolved = path.resolve(file);
+    const cipher = cipherFor(options.encryption);
     if (options.readOnly === true) {
-      const read = await readStoreFile(resolved);
+      const read = await readAnyStoreFile(resolved, cipher);
       if (read === null) throw new NotFoundError(`Store file ${resolved} does not exist`, { file: resolved });
-      return new FileStore(resolved, bindingOf(resolved, options, read.contents), read.contents, null, read.mode);
+      return new FileStore(resolved, bindingOf(resolved, options, read.contents), read.contents, null, read.mode, cipher);
     }
     const lock = await acquireWriterLock(resolved);
     try {
       await removeStaleTempFiles(resolved);
-      const read = await readStoreFile(resolved);
-      return new FileStore(resolved, bindingOf(resolved, options, read?.contents), read?.contents, lock, read?.mode ?? NEW_FILE_MODE);
+      const read = await readAnyStoreFile(resolved, cipher);
+      return new FileStore(resolved, bindingOf(resolved, options, read?.contents), read?.contents, lock, read?.mode ?? NEW_FILE_MODE, cipher);
     } catch (error) {
       await lock.release();
       throw error;
@@ -129,7 +147,7 @@ export class FileStore implements Store {
       const vectors = this.#reserve((start + stored.length) * dimension);
       stored.forEach((record, i) => vectors.set(record.vector, (start + i) * dimension));
       const rows = [...this.#rows, ...stored.map(metaOf)];
-      await writeStoreFileAtomically(this.path, { modelId: binding.modelId as string, dimension, rows, vectors }, this.#mode);
+      await writeStoreFileAtomically(this.path, { modelId: binding.modelId as string, dimension, rows, vectors }, this.#mode, this.#encode);
       this.#binding = binding;
       this.#rows = rows;
       stored.forEach((record, i) => this.#index.set(record.id, start + i));
@@ -241,7 +259,7 @@ export class FileStore implements Store {
     const vectors = new Float32Array(keep.length * dimension);
     keep.forEach((from, to) => vectors.set(this.#vectors.subarray(from * dimension, (from + 1) * dimension), to * dimension));
     const rows = keep.map((index) => this.#rows[index] as RecordMeta);
-    await writeStoreFileAtomically(this.path, { modelId: this.#binding.modelId as string, dimension, rows, vectors }, this.#mode);
+    await writeStoreFileAtomically(this.path, { modelId: this.#binding.modelId as string, dimension, rows, vectors }, this.#mode, this.#encode);
     const removed = this.#rows.length - rows.length;
     this.#rows = rows;
     this.#vectors = vectors;
@@ -255,6 +273,34 @@ export class FileStore implements Store {
     const vector = vectors.subarray(index * dimension, (index + 1) * dimension);
     return copyRecord({ ...row, vector, modelId: this.#binding.modelId as string });
   }
+}
+
+/**
+ * Re-encrypts the store in `file` under another key, encrypts a plain store (`from` undefined) or
+ * decrypts one (`to` undefined), atomically and under the writer lock. A `from` key that does not fit is
+ * `E_STORE_KEY` and the file is left untouched. Returns how many records were rewritten.
+ */
+export async function rekeyFileStore(file: string, from: StoreEncryption | undefined, to: StoreEncryption | undefined): Promise<number> {
+  const resolved = path.resolve(file);
+  const fromCipher = cipherFor(from);
+  const toCipher = cipherFor(to);
+  const lock = await acquireWriterLock(resolved);
+  try {
+    const read = await readAnyStoreFile(resolved, fromCipher);
+    if (read === null) throw new NotFoundError(`Store file ${resolved} does not exist`, { file: resolved });
+    await writeStoreFileAtomically(resolved, read.contents, read.mode, toCipher === null ? encodeStore : (c) => encodeEncryptedStore(c, toCipher));
+    return read.contents.rows.length;
+  } finally {
+    await lock.release();
+  }
+}
+
+/** Reads a plain or encrypted store file, refusing (`E_STORE_KEY`) a key that does not fit it; `null` when absent. */
+async function readAnyStoreFile(file: string, cipher: StoreCipher | null): Promise<StoreFileRead | null> {
+  const kind = await storeFileKind(file);
+  checkKeyFits(file, kind, cipher);
+  if (kind === 'absent') return null;
+  return kind === 'encrypted' ? readEncryptedStoreFile(file, cipher as StoreCipher) : readStoreFile(file);
 }
 
 function checkOptions(options: FileStoreOptions): void {

@@ -54,15 +54,21 @@ export async function readStoreFile(file: string): Promise<StoreFileRead | null>
 
 /**
  * Replaces `file` atomically with `contents`: writes a temporary file in the same directory, fsyncs it,
- * renames it over `file` and fsyncs the directory. When the promise resolves the new version is
+ * renames it over `file` and fsyncs the directory. `encode` turns the contents into the file's bytes
+ * (the plain format by default; the encrypted one for an encrypted store). When the promise resolves the new version is
  * durable; if it rejects (or the process dies) `file` still holds the previous version.
  */
-export async function writeStoreFileAtomically(file: string, contents: StoreContents, mode: number): Promise<void> {
+export async function writeStoreFileAtomically(
+  file: string,
+  contents: StoreContents,
+  mode: number,
+  encode: (contents: StoreContents) => Uint8Array[] = encodeStore,
+): Promise<void> {
   const temp = path.join(path.dirname(file), `.${path.basename(file)}.${process.pid}-${randomUUID()}.tmp`);
   const handle = await open(temp, 'wx', mode);
   try {
     let position = 0;
-    for (const chunk of encodeStore(contents)) {
+    for (const chunk of encode(contents)) {
       await writeFully(handle, chunk, position);
       position += chunk.byteLength;
     }

@@ -364,6 +364,20 @@ export class PgvectorStore implements Store {
     await this.#pool.query(`ANALYZE ${this.#names.records}`);
   }
 
+  /**
+   * Makes the deletions so far an erasure in the table's files: `VACUUM (FULL)` rewrites the table, its
+   * TOAST table and every index (the HNSW graph included) into new files without the deleted rows, and the
+   * old files are removed when it commits. A plain `DELETE` only marks rows dead, and a plain `VACUUM` only
+   * marks their space reusable: their bytes stay in the table and index pages until overwritten.
+   * `VACUUM (FULL)` locks the table against reads and writes while it runs (time grows with the table).
+   * What it cannot reach: PostgreSQL's write-ahead log (`pg_wal`, recycled after checkpoints), WAL
+   * archives, replicas' files and backups; see docs/privacy.md.
+   */
+  async eraseDeleted(): Promise<void> {
+    this.#writable();
+    await this.#pool.query(`VACUUM (FULL) ${this.#names.records}`);
+  }
+
   /** Closes the store; ends the pool when the store created it (a pool you passed in stays open). */
   async close(): Promise<void> {
     if (this.#closed) return;

@@ -1,4 +1,5 @@
 import { PGlite } from '@electric-sql/pglite';
+import { pageinspect } from '@electric-sql/pglite/contrib/pageinspect';
 import { vector } from '@electric-sql/pglite-pgvector';
 import { PGLiteSocketServer } from '@electric-sql/pglite-socket';
 import pg, { type Pool } from 'pg';
@@ -62,7 +63,7 @@ export async function startTestDatabase(): Promise<TestDatabase> {
       },
     };
   }
-  const db = await PGlite.create({ extensions: { vector } });
+  const db = await PGlite.create({ extensions: { vector, pageinspect } });
   const server = new PGLiteSocketServer({ db, host: '127.0.0.1', port: 0, maxConnections: 3 });
   await server.start();
   const connectionString = `postgresql://postgres@${server.getServerConn()}/postgres`;
