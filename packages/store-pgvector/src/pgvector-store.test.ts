@@ -230,7 +230,7 @@ describe('add', () => {
     const extremes = [0, -0, 1e-45, -1e-45, 1.1754942e-38, 3.4028234663852886e38, -3.4028234663852886e38, Math.fround(0.1)];
     const vectors = [new Float32Array(bits.buffer).slice(0, DIM), new Float32Array(extremes)];
     for (let i = 1; i < bits.length / DIM; i++) vectors.push(new Float32Array(bits.buffer, i * DIM * 4, DIM).slice());
-    const labels = ['Zoë', '😀 emoji', '\uFFFD', "O'Brien \"quoted\" \\ back", '名前'];
+    const labels = ['Zoë', '😀 emoji', '\uFFFD', "O'Brien \"quoted\" %s $1 back", '名前'];
     const input = vectors.map((vector, i) =>
       record(labels[i % labels.length] as string, {
         id: `id-${i}-ß`,
