@@ -5,6 +5,7 @@ import fastifySwagger from '@fastify/swagger';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyRequest } from 'fastify';
 import { ApiError, toErrorReply } from './api-error.js';
 import { presentedKey, type KeyCheck } from './api-keys.js';
+import { compreFaceApi } from './compreface/plugin.js';
 import type { ServerContext } from './context.js';
 import { registerHealthRoutes } from './routes/health.js';
 import { registerPageRoutes } from './routes/page.js';
@@ -135,6 +136,7 @@ export async function buildApp(context: ServerContext, logger: FastifyBaseLogger
     { prefix: '/v1' },
   );
 
+  await app.register(compreFaceApi(context), { prefix: '/api/v1' });
   if (config.page) await registerPageRoutes(app, context);
   return app;
 }
