@@ -51,6 +51,14 @@ export function compreFaceApi(context: ServerContext, options: CompreFaceOptions
     app.setNotFoundHandler((request, reply) => {
       void reply.code(404).send({ message: `No route ${request.method} ${request.url.split('?')[0] ?? ''}`, code: 0 });
     });
+    // Python clients (CompreFace's Python SDK, so Viseron) write booleans as True/False.
+    app.addHook('preValidation', async (request) => {
+      const query = request.query as Record<string, unknown>;
+      for (const name of ['status', 'detect_faces']) {
+        const value = query[name];
+        if (typeof value === 'string') query[name] = value.toLowerCase();
+      }
+    });
     // Before the body is read: refused requests cost no upload parsing and no inference.
     app.addHook('preParsing', async (request, _reply, payload) => {
       const service = request.routeOptions.config.compreface;
