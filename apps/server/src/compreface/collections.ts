@@ -1,3 +1,4 @@
+import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { Gallery, type Metric } from '@pv/core';
 import { dataDirectory } from '@pv/settings/node';
@@ -31,9 +32,12 @@ export class Collections {
     let gallery = this.#galleries.get(collectionId);
     if (!gallery) {
       const { id, dimension, threshold } = this.#model;
-      gallery = openStore(this.storeUri(collectionId), { modelId: id, dimension, metric: this.#metric.id }).then(
-        (store) => new Gallery({ store, metric: this.#metric, threshold, modelId: id }),
-      );
+      const uri = this.storeUri(collectionId);
+      gallery = (async () => {
+        if (!this.#inMemory) await mkdir(path.join(dataDirectory(), 'compreface'), { recursive: true, mode: 0o700 });
+        const store = await openStore(uri, { modelId: id, dimension, metric: this.#metric.id });
+        return new Gallery({ store, metric: this.#metric, threshold, modelId: id });
+      })();
       gallery.catch(() => this.#galleries.delete(collectionId));
       this.#galleries.set(collectionId, gallery);
     }

@@ -14,18 +14,19 @@ export interface CompreFaceTestServer extends TestServer {
   stop(): Promise<void>;
 }
 
-/** Starts a server whose pv data folder (`PV_HOME`) is a fresh temporary folder, with one key per service. */
-export async function startCompreFaceServer(): Promise<CompreFaceTestServer> {
-  const home = await tempDir();
+/**
+ * Starts a server whose pv data folder (`PV_HOME`) is a fresh temporary folder (or `options.home`, kept
+ * and reused with its keys), with one key per service, on `options.store` (default `memory:`).
+ */
+export async function startCompreFaceServer(options: { readonly home?: string; readonly store?: string } = {}): Promise<CompreFaceTestServer> {
+  const home = options.home !== undefined ? { dir: options.home, remove: async () => undefined } : await tempDir();
   const previous = process.env['PV_HOME'];
   process.env['PV_HOME'] = home.dir;
   const keyStore = new CompreFaceKeyStore(defaultKeyFile());
-  const keys = {
-    recognition: keyStore.create('recognition').key,
-    detection: keyStore.create('detection').key,
-    verification: keyStore.create('verification').key,
-  };
-  const served = await startTestServer();
+  const existing = new Map(keyStore.list().map((k) => [k.service, k]));
+  const keyOf = (service: ServiceType): string => (existing.has(service) ? '' : keyStore.create(service).key);
+  const keys = { recognition: keyOf('recognition'), detection: keyOf('detection'), verification: keyOf('verification') };
+  const served = await startTestServer(options.store !== undefined ? { store: options.store } : {});
   return {
     ...served,
     keys,
