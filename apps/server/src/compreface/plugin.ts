@@ -27,7 +27,7 @@ export interface CompreFaceOptions {
  * errors as `{ message, code }`. Matching goes through pv's {@link Gallery}, inference through the server's
  * worker pool.
  */
-export function compreFaceApi(context: ServerContext, options: CompreFaceOptions = {}) {
+export function compreFaceApi(context: ServerContext, options: CompreFaceOptions = {}): (app: FastifyInstance) => Promise<void> {
   return async (app: FastifyInstance): Promise<void> => {
     const keys = new CompreFaceKeyStore(options.keyFile);
     const collections = new Collections({ serverStore: context.config.store, model: context.model, metric: context.gallery.metric });
