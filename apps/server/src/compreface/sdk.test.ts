@@ -129,6 +129,28 @@ describe('recognition through the SDK', () => {
     expect(other.result[0]?.similarity).toBeLessThan(0.5);
   });
 
+  test('the embeddings/ variants take embeddings from the calculator plugin', async () => {
+    const detected = await sdk
+      .initFaceDetectionService(served.keys.detection)
+      .detect<{ result: { embedding: number[] }[] }>(photo('7216', '184342'), { limit: 0, face_plugins: 'calculator' });
+    const embedding = detected.result[0]?.embedding ?? [];
+    const headers = { 'x-api-key': served.keys.recognition, 'content-type': 'application/json' };
+    const recognized = await fetchJson<{ result: { similarities: { subject: string; similarity: number }[] }[] }>(
+      `${served.api}/recognition/embeddings/recognize?prediction_count=2`,
+      { method: 'POST', headers, body: JSON.stringify({ embeddings: [embedding] }) },
+    );
+    expect(recognized.body.result[0]?.similarities.map((s) => s.subject)[0]).toBe('7216');
+    expect(recognized.body.result[0]?.similarities).toHaveLength(2);
+    const verified = await fetchJson<{ result: { similarity: number }[] }>(`${served.api}/recognition/embeddings/faces/${imageIds['7216']?.[0] ?? ''}/verify`, {
+      method: 'POST',
+      headers,
+      body: JSON.stringify({ embeddings: [embedding] }),
+    });
+    expect(verified.body.result[0]?.similarity).toBeGreaterThan(0.5);
+    const none = await fetchJson(`${served.api}/recognition/embeddings/recognize`, { method: 'POST', headers, body: JSON.stringify({ embeddings: [] }) });
+    expect(none).toMatchObject({ status: 400, body: { code: 37 } });
+  });
+
   test('another recognition key sees its own empty collection', async () => {
     const other = served.keyStore.create('recognition').key;
     expect(await subjectsOf(sdk.initFaceRecognitionService(other)).list()).toEqual({ subjects: [] });
