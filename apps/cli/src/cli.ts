@@ -9,6 +9,7 @@ import { registerDemo } from './commands/demo.js';
 import { registerEnroll } from './commands/enroll.js';
 import { registerEval } from './commands/eval.js';
 import { registerIdentify } from './commands/identify.js';
+import { registerKeys } from './commands/keys.js';
 import { registerModels } from './commands/models.js';
 import { registerServe } from './commands/serve.js';
 import { registerStore } from './commands/store.js';
@@ -51,6 +52,7 @@ Example:
   registerModels(program, run);
   registerStore(program, run);
   registerServe(program, run);
+  registerKeys(program, run);
   registerDemo(program, run);
   registerAnalyze(program, run);
   registerCalibrate(program, run);

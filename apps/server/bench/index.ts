@@ -1,13 +1,16 @@
 // Load benchmark of the demo server: identify requests at a fixed concurrency against a server running in
 // its own process (so its memory is measured alone), server mode (photo uploaded, detection and embedding
 // on the worker threads) side by side with private mode (embeddings computed beforehand, as the browser
-// does, so the server only searches the store).
+// does, so the server only searches the store), and the CompreFace-compatible recognize route (photo uploaded,
+// same work as server mode plus CompreFace's answer shape).
 import { spawn, type ChildProcess } from 'node:child_process';
-import { readFile, readdir } from 'node:fs/promises';
+import { mkdtemp, readFile, readdir, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createFaceRecognizer } from '@pv/embedder-onnx-node';
 import type { BenchModule } from '../../../scripts/bench-types.js';
+import { CompreFaceKeyStore, defaultKeyFile } from '../src/compreface/keys.js';
 import { jsonBody, multipartFile, runLoad, type LoadResult, type RequestBody } from '../src/load.fixture.js';
 
 const packageDir = fileURLToPath(new URL('../', import.meta.url));
@@ -22,10 +25,10 @@ interface ServerProcess {
 }
 
 /** Starts `src/bin.ts` (from the sources, through tsx) on a free port with an in-memory store. */
-async function startServerProcess(): Promise<ServerProcess> {
+async function startServerProcess(home: string): Promise<ServerProcess> {
   const child = spawn(process.execPath, ['--conditions=pv-source', '--import', 'tsx', 'src/bin.ts'], {
     cwd: packageDir,
-    env: { ...process.env, PV_PORT: '0', PV_STORE: 'memory:', PV_WORKERS: String(WORKERS), PV_API_KEYS: API_KEY, PV_LOG_LEVEL: 'warn', PV_RATE_LIMIT: '1000000' },
+    env: { ...process.env, PV_HOME: home, PV_PORT: '0', PV_STORE: 'memory:', PV_WORKERS: String(WORKERS), PV_API_KEYS: API_KEY, PV_LOG_LEVEL: 'warn', PV_RATE_LIMIT: '1000000' },
     stdio: ['ignore', 'ignore', 'pipe'],
   });
   let stderr = '';
@@ -53,14 +56,28 @@ async function memoryMiB(pid: number, field: 'VmRSS' | 'VmHWM'): Promise<number>
   return kib ? Number(kib) / 1024 : Number.NaN;
 }
 
-/** Enrolls one photo of each of `people` (CelebA identity folders) through the API. */
-async function enrollGallery(url: string, photos: readonly { label: string; file: string }[]): Promise<void> {
+/** Which API a mode loads: pv's `/v1/identify`, or the CompreFace route with a recognition key. */
+type Api = 'v1' | 'compreface';
+
+/**
+ * Enrolls one photo of each of `people` (CelebA identity folders) through the API the mode loads; returns how
+ * many were enrolled (CompreFace's add refuses a photo showing two faces, code 31, which `/v1` enrolls by its
+ * largest face).
+ */
+async function enrollGallery(url: string, api: Api, key: string, photos: readonly { label: string; file: string }[]): Promise<number> {
+  let enrolled = 0;
   for (const { label, file } of photos) {
     const form = new FormData();
-    form.append('image', new Blob([await readFile(file)]), 'photo.jpg');
-    const response = await fetch(`${url}/v1/subjects/${label}/faces`, { method: 'POST', body: form, headers: { authorization: `Bearer ${API_KEY}` } });
-    if (response.status !== 201) throw new Error(`enrolling ${file} failed: HTTP ${response.status}`);
+    form.append(api === 'v1' ? 'image' : 'file', new Blob([await readFile(file)]), 'photo.jpg');
+    const response =
+      api === 'v1'
+        ? await fetch(`${url}/v1/subjects/${label}/faces`, { method: 'POST', body: form, headers: { authorization: `Bearer ${key}` } })
+        : await fetch(`${url}/api/v1/recognition/faces?subject=${label}`, { method: 'POST', body: form, headers: { 'x-api-key': key } });
+    if (api === 'compreface' && response.status === 400 && ((await response.json()) as { code?: number }).code === 31) continue;
+    if (response.status !== (api === 'v1' ? 201 : 200)) throw new Error(`enrolling ${file} failed: HTTP ${response.status}`);
+    enrolled++;
   }
+  return enrolled;
 }
 
 /** One measured mode. */
@@ -68,27 +85,36 @@ interface ModeResult {
   readonly load: LoadResult;
   readonly idleMiB: number;
   readonly peakMiB: number;
+  /** Faces in the gallery. */
+  readonly enrolled: number;
 }
 
 async function measureMode(
   gallery: readonly { label: string; file: string }[],
+  api: Api,
   body: RequestBody,
   seconds: number,
   log: (message: string) => void,
 ): Promise<ModeResult> {
-  const server = await startServerProcess();
+  // A pv data folder of its own, holding the CompreFace key file.
+  const home = await mkdtemp(path.join(tmpdir(), 'pv-bench-server-'));
+  const key = api === 'v1' ? API_KEY : new CompreFaceKeyStore(defaultKeyFile({ PV_HOME: home })).create('recognition').key;
+  const server = await startServerProcess(home);
   try {
-    await enrollGallery(server.url, gallery);
+    const enrolled = await enrollGallery(server.url, api, key, gallery);
     const pid = server.child.pid as number;
     const idleMiB = await memoryMiB(pid, 'VmRSS');
-    await runLoad(`${server.url}/v1/identify`, API_KEY, body, CONNECTIONS, 1); // warm-up
-    const load = await runLoad(`${server.url}/v1/identify`, API_KEY, body, CONNECTIONS, seconds);
+    const url = api === 'v1' ? `${server.url}/v1/identify` : `${server.url}/api/v1/recognition/recognize?det_prob_threshold=0.8&prediction_count=1`;
+    const keyHeader = api === 'v1' ? 'authorization' : 'x-api-key';
+    await runLoad(url, key, body, CONNECTIONS, 1, keyHeader); // warm-up
+    const load = await runLoad(url, key, body, CONNECTIONS, seconds, keyHeader);
     const peakMiB = await memoryMiB(pid, 'VmHWM');
     log(`${load.requests} requests, ${load.perSecond.toFixed(1)}/s, p50 ${load.p50} ms, p99 ${load.p99} ms, errors ${load.errors}, non-2xx ${load.non2xx}, peak RSS ${peakMiB.toFixed(0)} MiB`);
     if (load.errors > 0 || load.non2xx > 0) throw new Error(`the load run had ${load.errors} errors and ${load.non2xx} non-2xx answers`);
-    return { load, idleMiB, peakMiB };
+    return { load, idleMiB, peakMiB, enrolled };
   } finally {
     await stopServerProcess(server);
+    await rm(home, { recursive: true, force: true });
   }
 }
 
@@ -113,16 +139,18 @@ const bench: BenchModule = {
     const serverBody = multipartFile('image', 'photo.jpg', probeBytes);
 
     log(`server mode: ${seconds} s at ${CONNECTIONS} connections, ${WORKERS} workers`);
-    const server = await measureMode(gallery, serverBody, seconds, log);
+    const server = await measureMode(gallery, 'v1', serverBody, seconds, log);
     log(`private mode: ${seconds} s at ${CONNECTIONS} connections`);
-    const browser = await measureMode(gallery, privateBody, seconds, log);
+    const browser = await measureMode(gallery, 'v1', privateBody, seconds, log);
+    log(`CompreFace recognize: ${seconds} s at ${CONNECTIONS} connections, ${WORKERS} workers`);
+    const compreface = await measureMode(gallery, 'compreface', multipartFile('file', 'photo.jpg', probeBytes), seconds, log);
 
     // autocannon measures whole milliseconds.
     const ms = (value: number): string => (value < 1 ? '< 1' : String(value));
     const row = (name: string, m: ModeResult): string =>
       `| ${name} | ${m.load.requests} | ${m.load.perSecond.toFixed(1)} | ${ms(m.load.p50)} | ${ms(m.load.p99)} | ${ms(m.load.max)} | ${m.load.errors + m.load.non2xx} | ${m.idleMiB.toFixed(0)} | ${m.peakMiB.toFixed(0)} |`;
     return [
-      `\`POST /v1/identify\` from ${CONNECTIONS} connections for ${seconds} s (autocannon), against \`src/bin.ts\` in its own process with ${WORKERS} inference workers, ` +
+      `\`POST /v1/identify\` (and CompreFace's \`POST /api/v1/recognition/recognize?det_prob_threshold=0.8&prediction_count=1\` with a recognition key) from ${CONNECTIONS} connections for ${seconds} s (autocannon), against \`src/bin.ts\` in its own process with ${WORKERS} inference workers, ` +
         `an in-memory store of ${gallery.length} enrolled faces (one CelebA photo per person), and one CelebA probe photo (${(probeBytes.length / 1024).toFixed(0)} KB JPEG). ` +
         'Latencies in milliseconds; memory is the server process\'s resident set (Linux `VmRSS` after enrolment, `VmHWM` peak over the run).',
       '',
@@ -130,10 +158,13 @@ const bench: BenchModule = {
       '| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
       row('server (photo uploaded)', server),
       row('private (embeddings sent)', browser),
+      row('CompreFace recognize (photo uploaded)', compreface),
       '',
       `Private mode answers ${(browser.load.perSecond / server.load.perSecond).toFixed(0)}x as many requests per second as server mode: ` +
         'decoding, detection and embedding (which private mode leaves to the browser) are nearly all of the server\'s work; ' +
-        'searching this small store is not. Peak RSS includes both workers\' ONNX sessions.',
+        'searching this small store is not. Peak RSS includes both workers\' ONNX sessions. ' +
+        `The CompreFace route does the work of server mode through the same pool and Gallery: ${(compreface.load.perSecond / server.load.perSecond).toFixed(2)}x its requests per second ` +
+        `(its collection holds ${compreface.enrolled} of the ${gallery.length} photos: CompreFace's add refuses photos that show two faces).`,
     ].join('\n');
   },
 };

@@ -5,6 +5,7 @@ import fastifySwagger from '@fastify/swagger';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import { ApiError, asMultipartError, toErrorReply } from './api-error.js';
 import { presentedKey, type KeyCheck, type Scope } from './api-keys.js';
+import { compreFaceApi } from './compreface/plugin.js';
 import type { ServerContext } from './context.js';
 import { checkRawEmbeddings } from './embedding-input.js';
 import { ShedLog } from './shed-log.js';
@@ -169,6 +170,7 @@ export async function buildApp(context: ServerContext, logger: FastifyBaseLogger
     { prefix: '/v1' },
   );
 
+  await app.register(compreFaceApi(context), { prefix: '/api/v1' });
   if (config.page) await registerPageRoutes(app, context);
   return app;
 }

@@ -15,3 +15,14 @@ export { ApiError, toErrorReply, type ApiErrorCode, type HttpErrorCode, type Err
 export { ApiKeyRing, generateApiKey, presentedKey, type KeyCheck } from './api-keys.js';
 export { sniffImageFormat, type ImageFormat } from './image-sniff.js';
 export { checkImageHeader, type ImageHeader } from './image-check.js';
+export { compreFaceApi, type CompreFaceOptions } from './compreface/plugin.js';
+export {
+  CompreFaceKeyStore,
+  DEMO_KEYS,
+  SERVICE_TYPES,
+  defaultKeyFile,
+  hashKey,
+  type CompreFaceKeyInfo,
+  type ServiceType,
+} from './compreface/keys.js';
+export { similarityCoefficients, toSimilarity, type SimilarityCoefficients } from './compreface/similarity.js';

@@ -37,12 +37,23 @@ export interface LoadResult {
   readonly seconds: number;
 }
 
-/** POSTs `body` to `url` from `connections` connections for `seconds` seconds (autocannon). */
-export async function runLoad(url: string, apiKey: string, body: RequestBody, connections: number, seconds: number): Promise<LoadResult> {
+/**
+ * POSTs `body` to `url` from `connections` connections for `seconds` seconds (autocannon), with the key as
+ * `Authorization: Bearer` (pv's `/v1`) or `x-api-key` (the CompreFace API).
+ */
+export async function runLoad(
+  url: string,
+  apiKey: string,
+  body: RequestBody,
+  connections: number,
+  seconds: number,
+  keyHeader: 'authorization' | 'x-api-key' = 'authorization',
+): Promise<LoadResult> {
+  const key = keyHeader === 'authorization' ? { authorization: `Bearer ${apiKey}` } : { 'x-api-key': apiKey };
   const result = await autocannon({
     url,
     method: 'POST',
-    headers: { authorization: `Bearer ${apiKey}`, 'content-type': body.contentType },
+    headers: { ...key, 'content-type': body.contentType },
     body: body.body,
     connections,
     duration: seconds,
