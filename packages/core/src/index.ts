@@ -9,6 +9,7 @@ export * from './store-binding.js';
 export * from './store-driver.js';
 export * from './memory-store.js';
 export * from './copy-store.js';
+export * from './rename-label.js';
 export * from './top-k.js';
 export * from './image-loader.js';
 export * from './vector.js';
