@@ -7,6 +7,7 @@ import { registerEnroll } from './commands/enroll.js';
 import { registerEval } from './commands/eval.js';
 import { registerIdentify } from './commands/identify.js';
 import { registerModels } from './commands/models.js';
+import { registerPeople } from './commands/people.js';
 import { registerServe } from './commands/serve.js';
 import { registerStore } from './commands/store.js';
 import { registerVerify } from './commands/verify.js';
@@ -46,6 +47,7 @@ Example:
   registerCluster(program, run);
   registerEval(program, run);
   registerModels(program, run);
+  registerPeople(program, run);
   registerStore(program, run);
   registerServe(program, run);
   registerDemo(program, run);

@@ -18,6 +18,7 @@ export * from './face-policy.js';
 export * from './error-data.js';
 export * from './local-face-encoder.js';
 export * from './labels.js';
+export * from './unknown-label.js';
 export * from './gallery.js';
 export * from './enroll-images.js';
 export * from './recognizer.js';

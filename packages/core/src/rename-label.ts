@@ -1,7 +1,7 @@
-import { NotFoundError } from './errors.js';
 import { faceRecordId } from './gallery.js';
 import { checkLabel } from './labels.js';
 import type { EmbeddingRecord, NewRecord, Store } from './store.js';
+import { unknownLabelError } from './unknown-label.js';
 
 /** What {@link renameLabel} did. */
 export interface RenameLabelResult {
@@ -46,7 +46,7 @@ export async function renameLabel(store: Store, from: string, to: string): Promi
       targetIds.add(record.id);
     }
   }
-  if (old.length === 0) throw new NotFoundError(`No faces are enrolled for "${from}"`, { label: from });
+  if (old.length === 0) throw await unknownLabelError(store, from);
   if (target === from) return { from, to: target, moved: 0, mergedInto, added: 0 };
   const fresh: NewRecord[] = [];
   for (const record of old) {
