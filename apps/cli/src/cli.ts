@@ -34,7 +34,11 @@ export function createProgram(run: CommandRunner, streams: OutputStreams = proce
     .addHelpText(
       'after',
       `
-Exit codes: 0 success or match, 1 no match or some files failed, 2 error, 130 interrupted (Ctrl-C).
+Exit codes (every command):
+  0    success; verify/compare: a match; identify: someone recognised
+  1    a negative answer: no match, nobody recognised, a photo without a face, or a batch where some files failed
+  2    an error: bad arguments, unreadable image, unknown label, missing store or models
+  130  interrupted (Ctrl-C); finished work is kept
 
 Example:
   $ pv enroll people/ && pv identify group.jpg
