@@ -3,7 +3,7 @@ import path from 'node:path';
 import { UNKNOWN_LABEL, type Box, type FileFailure } from '@pv/core';
 import { scanImageFiles } from '@pv/embedder-onnx-node';
 import type { ResolvedSettings } from '@pv/settings';
-import { plural } from '../display.js';
+import { displayPath, plural } from '../display.js';
 import { failureReason } from '../face-files.js';
 import { catchInterrupt } from '../interrupt.js';
 import { ExitCode, formatDistance, type ExitStatus, type Output } from '../output.js';
@@ -68,7 +68,7 @@ function faceLine(face: IdentifiedFace, format: FaceLineFormat, output: Output):
     return [csvField(face.file), face.face, csvField(face.prediction), distance, ...[box.x, box.y, box.width, box.height].map((v) => v.toFixed(1)), face.score.toFixed(3)].join(',');
   }
   const name = face.prediction === UNKNOWN_LABEL ? output.colour.yellow(face.prediction) : output.colour.green(face.prediction);
-  return `${face.file}  face ${face.face}  ${name.padEnd(24)} ${distance}`;
+  return `${displayPath(face.file)}  face ${face.face}  ${name.padEnd(24)} ${distance}`;
 }
 
 /**
@@ -132,7 +132,7 @@ export async function identifyBatch(
   const summary: IdentifySummary = { files: files.length, faces: faces.length, known, unknown: faces.length - known, noFace, failed: failures.length, interrupted };
   output.result({ threshold: settings.threshold, metric: settings.metric.id, model: settings.model.id, summary, faces, failures });
   const say = (text: string): void => (options.format === 'table' ? output.line(text) : output.note(text));
-  for (const f of failures) say(output.colour.red(`failed ${f.file}: ${failureReason(f.code)} (${f.code} ${f.message})`));
+  for (const f of failures) say(output.colour.red(`failed ${displayPath(f.file)}: ${failureReason(f.code)} (${f.code} ${f.message})`));
   say(
     output.colour.dim(
       `${plural(files.length, 'file')}: ${plural(faces.length, 'face')} (${known} known, ${faces.length - known} unknown), ${noFace} without a face, ${failures.length} failed` +
