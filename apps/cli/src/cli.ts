@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
+import { registerAnnotate } from './commands/annotate.js';
 import { registerCluster } from './commands/cluster.js';
 import { registerCompare } from './commands/compare.js';
 import { registerDemo } from './commands/demo.js';
@@ -48,6 +49,7 @@ Example:
   registerVerify(program, run);
   registerIdentify(program, run);
   registerCompare(program, run);
+  registerAnnotate(program, run);
   registerCluster(program, run);
   registerEval(program, run);
   registerModels(program, run);

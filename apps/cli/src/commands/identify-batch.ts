@@ -78,7 +78,13 @@ function faceLine(face: IdentifiedFace, format: FaceLineFormat, output: Output):
 export async function identifyBatch(
   settings: ResolvedSettings,
   inputs: readonly string[],
-  options: { readonly k: number; readonly jobs: number; readonly format: FaceLineFormat },
+  options: {
+    readonly k: number;
+    readonly jobs: number;
+    readonly format: FaceLineFormat;
+    /** Called with every file's faces once they are identified (`pv annotate` draws them). */
+    readonly onFile?: (file: string, faces: readonly IdentifiedFace[]) => Promise<void>;
+  },
   output: Output,
 ): Promise<ExitStatus> {
   const { files, failures } = await imageFilesOf(inputs);
@@ -104,6 +110,7 @@ export async function identifyBatch(
           continue;
         }
         if (result.faces.length === 0) noFace++;
+        const fileFaces: IdentifiedFace[] = [];
         for (const [i, encoded] of result.faces.entries()) {
           const match = await gallery.identify(encoded.embedding, { k: options.k });
           const face: IdentifiedFace = {
@@ -116,8 +123,10 @@ export async function identifyBatch(
             candidates: match.candidates,
           };
           faces.push(face);
+          fileFaces.push(face);
           progress.log(faceLine(face, options.format, output));
         }
+        await options.onFile?.(result.name, fileFaces);
       }
       interrupted = interruption.signal.aborted;
     } finally {

@@ -97,4 +97,34 @@ describe('pv identify on several photos', { timeout: E2E_TIMEOUT_MS }, () => {
     expect(run.code).toBe(2);
     expect(run.stderr).toContain('did you mean "ann"?');
   });
+
+  it('pv annotate writes copies whose drawn boxes lie where the faces were found', async () => {
+    const { run, json } = await runPvJson<BatchJson & { faces: { box: { x: number; y: number; width: number; height: number } }[] }>(
+      ['annotate', 'two.jpg', '--out', 'annotated'],
+      work,
+    );
+    expect(run.code, run.stderr).toBe(0);
+    expect(json.faces.map((f) => f.prediction)).toEqual(['bob', 'unknown']);
+    const { data, info } = await sharp(path.join(work, 'annotated', 'two.png')).removeAlpha().raw().toBuffer({ resolveWithObject: true });
+    const pixel = (x: number, y: number): number[] => {
+      const i = (Math.round(y) * info.width + Math.round(x)) * info.channels;
+      return [data[i], data[i + 1], data[i + 2]] as number[];
+    };
+    const expected = { bob: [0, 200, 0], unknown: [255, 140, 0] } as Record<string, number[]>;
+    for (const face of json.faces) {
+      const { x, y, width, height } = face.box;
+      const colour = expected[face.prediction] as number[];
+      // The middle of each of the four edges is the box colour; the middle of the face is not.
+      for (const [px, py] of [
+        [x + width / 2, y],
+        [x + width / 2, y + height],
+        [x, y + height / 2],
+        [x + width, y + height / 2],
+      ] as const) {
+        expect(pixel(px, py).map((c, i) => Math.abs(c - (colour[i] as number))).every((d) => d <= 3), `${face.prediction} at ${px},${py}: ${pixel(px, py).join(',')}`).toBe(true);
+      }
+      const centre = pixel(x + width / 2, y + height / 2);
+      expect(centre.map((c, i) => Math.abs(c - (colour[i] as number))).some((d) => d > 30)).toBe(true);
+    }
+  });
 });
