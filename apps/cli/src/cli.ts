@@ -3,6 +3,7 @@ import { Command, CommanderError } from 'commander';
 import { registerAnalyze } from './commands/analyze.js';
 import { registerCalibrate } from './commands/calibrate.js';
 import { registerAudit } from './commands/audit.js';
+import { registerAnnotate } from './commands/annotate.js';
 import { registerCluster } from './commands/cluster.js';
 import { registerCompare } from './commands/compare.js';
 import { registerDemo } from './commands/demo.js';
@@ -11,6 +12,7 @@ import { registerEval } from './commands/eval.js';
 import { registerIdentify } from './commands/identify.js';
 import { registerKeys } from './commands/keys.js';
 import { registerModels } from './commands/models.js';
+import { registerPeople } from './commands/people.js';
 import { registerServe } from './commands/serve.js';
 import { registerStore } from './commands/store.js';
 import { registerVerify } from './commands/verify.js';
@@ -37,7 +39,11 @@ export function createProgram(run: CommandRunner, streams: OutputStreams = proce
     .addHelpText(
       'after',
       `
-Exit codes: 0 success or match, 1 no match or some files failed, 2 error, 130 interrupted (Ctrl-C).
+Exit codes (every command):
+  0    success; verify/compare: a match; identify: someone recognised
+  1    a negative answer: no match, nobody recognised, a photo without a face, or a batch where some files failed
+  2    an error: bad arguments, unreadable image, unknown label, missing store or models
+  130  interrupted (Ctrl-C); finished work is kept
 
 Example:
   $ pv enroll people/ && pv identify group.jpg
@@ -47,9 +53,11 @@ Example:
   registerVerify(program, run);
   registerIdentify(program, run);
   registerCompare(program, run);
+  registerAnnotate(program, run);
   registerCluster(program, run);
   registerEval(program, run);
   registerModels(program, run);
+  registerPeople(program, run);
   registerStore(program, run);
   registerServe(program, run);
   registerKeys(program, run);

@@ -19,7 +19,8 @@ describe('createOutput', () => {
     const { output, out, err } = capture(false);
     output.line('hello');
     output.result({ ignored: true });
-    expect(output.error(new NoFaceError('No face in x.jpg', { file: 'x.jpg' }))).toBe(ExitCode.error);
+    // A photo without a face is a negative answer for every command, not an error.
+    expect(output.error(new NoFaceError('No face in x.jpg', { file: 'x.jpg' }))).toBe(ExitCode.negative);
     expect(out()).toBe('hello\n');
     expect(err()).toBe('error E_NO_FACE No face in x.jpg\n');
     expect(output.colour.red('x')).toBe('x');

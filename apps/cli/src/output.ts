@@ -1,4 +1,4 @@
-import { PvError } from '@pv/core';
+import { isPvError, PvError } from '@pv/core';
 import pc from 'picocolors';
 
 /** Exit codes of every `pv` command. */
@@ -39,7 +39,7 @@ export interface Output {
   result(value: unknown): void;
   /** A warning or note for the person watching, on standard error (also in JSON mode). */
   note(text: string): void;
-  /** Reports an error (JSON on standard output in JSON mode, a line on standard error otherwise) and returns {@link ExitCode.error}. */
+  /** Reports an error (JSON on standard output in JSON mode, a line on standard error otherwise) and returns its {@link exitCodeOf}. */
   error(error: unknown): ExitStatus;
 }
 
@@ -72,9 +72,17 @@ export function createOutput(options: { readonly json: boolean; readonly streams
       const described = describeError(error);
       if (options.json) stdout.write(`${JSON.stringify({ error: described }, jsonReplacer, 2)}\n`);
       else stderr.write(`${errorColour.red('error')} ${errorColour.dim(described.code)} ${described.message}\n`);
-      return ExitCode.error;
+      return exitCodeOf(error);
     },
   };
+}
+
+/**
+ * The exit code of a command that failed with `error`: a photo without a face is a negative answer
+ * ({@link ExitCode.negative}: nobody to recognise or match) for every command; anything else is {@link ExitCode.error}.
+ */
+export function exitCodeOf(error: unknown): ExitStatus {
+  return isPvError(error, 'E_NO_FACE') ? ExitCode.negative : ExitCode.error;
 }
 
 /** An error as the CLI reports it. */

@@ -1,4 +1,4 @@
-import { FaceRecognizer, Gallery, type AnalysisKind, type FacePolicy, type FaceEncoder, type Store } from '@pv/core';
+import { FaceRecognizer, Gallery, isPvError, NotFoundError, type AnalysisKind, type FacePolicy, type FaceEncoder, type Store } from '@pv/core';
 import { createImageLoader } from '@pv/embedder-onnx-node';
 import { loadLocalModels } from '@pv/model-fetch';
 import { openFaceEncoder } from '@pv/pipeline-node';
@@ -23,9 +23,17 @@ export async function settingsOf(options: EmbedderOptions & Partial<PipelineOpti
 }
 
 /** Opens the settings' store through `@pv/stores`; a store opened for writing is bound to the settings' model. */
-export function openSettingsStore(settings: ResolvedSettings, options: { readonly readOnly?: boolean } = {}): Promise<Store> {
+export async function openSettingsStore(settings: ResolvedSettings, options: { readonly readOnly?: boolean } = {}): Promise<Store> {
   const binding = options.readOnly ? {} : { modelId: settings.model.id, dimension: settings.model.dimension };
-  return openStore(settings.store, { readOnly: options.readOnly ?? false, metric: settings.metric.id, ...binding });
+  try {
+    return await openStore(settings.store, { readOnly: options.readOnly ?? false, metric: settings.metric.id, ...binding });
+  } catch (error) {
+    // A store opened for reading that does not exist yet: nobody was enrolled there.
+    if (options.readOnly && isPvError(error, 'E_NOT_FOUND')) {
+      throw new NotFoundError(`${error.message}: enroll people first with pv enroll <dir> (or pass --store)`, { ...error.details, store: settings.store });
+    }
+    throw error;
+  }
 }
 
 /** The settings' store and matching rules: what every command that answers "who is this?" asks. */

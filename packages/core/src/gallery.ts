@@ -1,7 +1,8 @@
-import { InvalidArgumentError, ModelMismatchError, NotFoundError, PvError } from './errors.js';
+import { InvalidArgumentError, ModelMismatchError, PvError } from './errors.js';
 import { checkLabel, UNKNOWN_LABEL } from './labels.js';
 import { isCloser, withinThreshold, type Metric } from './metric.js';
 import type { EmbeddingRecord, NewRecord, RecordSource, Store } from './store.js';
+import { unknownLabelError } from './unknown-label.js';
 
 /** A candidate identity of one face. */
 export interface Candidate {
@@ -129,7 +130,7 @@ export class Gallery {
   async verify(embedding: Float32Array, label: string): Promise<Verification> {
     await this.checkModel();
     const [own] = await this.store.search(embedding, { k: 1, metric: this.metric, label });
-    if (!own) throw new NotFoundError(`No faces are enrolled for "${label}"`, { label });
+    if (!own) throw await unknownLabelError(this.store, label);
     const [nearest] = await this.store.search(embedding, { k: 1, metric: this.metric });
     const best = nearest && isCloser(this.metric, nearest.distance, own.distance) ? nearest : own;
     return {

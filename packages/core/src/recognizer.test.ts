@@ -291,6 +291,18 @@ describe('verify (the reference’s compare_embeddings)', () => {
     expect(result.distance).toBeGreaterThan(result.nearestDistance);
   });
 
+  it('verifies the largest clear face of a photo with several and says how many it held; strict refuses it', async () => {
+    const store = await storeWith({ alice: [ALICE], bob: [BOB] });
+    const small = { x: 0, y: 0, width: 2, height: 2 };
+    const large = { x: 2, y: 2, width: 6, height: 6 };
+    const pair = faces.photo({ vector: ALICE, box: small }, { vector: BOB, box: large });
+    const result = await recognizer({ store }).verify(pair, 'bob');
+    expect(result).toMatchObject({ match: true, prediction: 'bob', facesFound: 2 });
+    expect(result.detection.box).toEqual(large);
+    expect((await recognizer({ store }).verify(faces.photo({ vector: ALICE }), 'alice')).facesFound).toBe(1);
+    await expectCode(recognizer({ store, facePolicy: 'strict' }).verify(pair, 'bob'), 'E_MULTIPLE_FACES');
+  });
+
   it('predicts "unknown" when even the nearest is beyond the threshold', async () => {
     const r = recognizer({ store: await storeWith({ alice: [ALICE], bob: [BOB] }) });
     const result = await r.verify(faces.photo({ vector: CAROL }), 'alice');

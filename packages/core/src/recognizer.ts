@@ -4,6 +4,7 @@ import { errorFromData } from './error-data.js';
 import { InvalidArgumentError, NoFaceError, NotFoundError } from './errors.js';
 import type { AbortSignalLike, EncodedFace, FaceEncoder, FacePolicy, FileFailure } from './face-encoder.js';
 import { enrollImages, type EnrollItem } from './enroll-images.js';
+import { chooseFaces } from './face-policy.js';
 import { Gallery, compareEmbeddings, type Candidate, type Comparison, type Verification } from './gallery.js';
 import type { FaceDetection } from './image.js';
 import { labelForEntry, type DirectoryLayout, type ImageInput, type ImageLoader } from './image-loader.js';
@@ -60,6 +61,8 @@ export interface GenerateResult {
 /** Result of {@link FaceRecognizer.verify}: {@link Verification} plus the face that was used. */
 export interface VerifyResult extends Verification {
   readonly detection: FaceDetection;
+  /** How many faces the photo held (the face verified is the largest clear one, or the only one under `strict`). */
+  readonly facesFound: number;
 }
 
 /** Result of {@link FaceRecognizer.compare}: {@link Comparison} plus the two faces that were used. */
@@ -250,9 +253,14 @@ export class FaceRecognizer {
    * store, or with `against` when given.
    */
   async verify(input: ImageInput, label: string, against?: readonly LabelledEmbedding[]): Promise<VerifyResult> {
-    const [face] = await this.embedFaces(input, this.#facePolicy === 'all' ? 'largest' : this.#facePolicy);
+    const policy = this.#facePolicy === 'all' ? 'largest' : this.#facePolicy;
+    // Every face is embedded under `largest`, so the result can say how many the photo held.
+    const found = await this.embedFaces(input, policy === 'largest' ? 'all' : policy);
+    const [chosen] = found.length > 0 ? chooseFaces(found.map((f) => f.detection), policy) : [];
+    const face = found.find((f) => f.detection === chosen);
     if (!face) throw new NoFaceError();
-    if (!against) return { ...(await this.gallery.verify(face.embedding, label)), detection: face.detection };
+    const facesFound = found.length;
+    if (!against) return { ...(await this.gallery.verify(face.embedding, label)), detection: face.detection, facesFound };
     let nearest: Candidate | undefined;
     let claimed: Candidate | undefined;
     for (const e of against) {
@@ -268,6 +276,7 @@ export class FaceRecognizer {
       nearestDistance: nearest.distance,
       threshold: this.threshold,
       detection: face.detection,
+      facesFound,
     };
   }
 

@@ -1,14 +1,27 @@
+import { stat } from 'node:fs/promises';
 import { UNKNOWN_LABEL } from '@pv/core';
 import { Option, type Command } from 'commander';
 import type { CommandRunner } from '../cli.js';
-import { parsePositiveInteger, withExamples, withJson, withPipeline, withStore, type PipelineOptions, type StoreOptions } from '../cli-options.js';
+import {
+  parsePositiveInteger,
+  withExamples,
+  withJobs,
+  withJson,
+  withPipeline,
+  withStore,
+  type JobsOptions,
+  type PipelineOptions,
+  type StoreOptions,
+} from '../cli-options.js';
+import { identifyBatch, type FaceLineFormat } from './identify-batch.js';
 import { describeBox } from '../faces.js';
 import { ExitCode, formatDistance, type ExitStatus, type Output } from '../output.js';
 import { openRecognizer, openSettingsStore, settingsOf } from '../pipeline.js';
 
 /** Options of `pv identify`. */
-export interface IdentifyOptions extends PipelineOptions, StoreOptions {
+export interface IdentifyOptions extends PipelineOptions, StoreOptions, JobsOptions {
   readonly k: number;
+  readonly format?: FaceLineFormat;
 }
 
 /** Registers `pv identify`. */
@@ -18,15 +31,26 @@ export function registerIdentify(program: Command, run: CommandRunner): void {
     .summary('who is in this photo? top-k people per face')
     .description(
       'Who is in <image>? Every face with its k most similar enrolled people and their distances. ' +
-        'Exit code 0 when at least one face is recognised, 1 when none is (no face, or only unknown faces), 2 on error.',
+        'Several photos or folders: one line per face (--format table, csv or jsonl), a progress bar and a summary. ' +
+        'Exit code 0 when at least one face is recognised (and, for several photos, none failed), 1 otherwise, 2 on error.',
     )
-    .argument('<image>', 'a photo')
-    .addOption(new Option('--k <n>', 'candidate people per face').argParser(parsePositiveInteger).default(5));
+    .argument('<images...>', 'photos, or folders of photos')
+    .addOption(new Option('--k <n>', 'candidate people per face').argParser(parsePositiveInteger).default(5))
+    .addOption(new Option('--format <format>', 'one line per face for several photos').choices(['table', 'csv', 'jsonl']));
+  withJobs(command);
   withPipeline(command);
   withStore(command);
   withJson(command);
-  withExamples(command, 'pv identify group.jpg --k 3');
-  command.action((image: string, options: IdentifyOptions) => run(options, (output) => identify(image, options, output)));
+  withExamples(command, 'pv identify group.jpg --k 3', 'pv identify photos/ party.jpg --jobs 2 --format csv > faces.csv');
+  command.action((images: string[], options: IdentifyOptions) =>
+    run(options, async (output) => {
+      const [only] = images;
+      if (images.length === 1 && only !== undefined && options.format === undefined && !(await stat(only).catch(() => undefined))?.isDirectory()) {
+        return identify(only, options, output);
+      }
+      return identifyBatch(await settingsOf(options), images, { k: options.k, jobs: options.jobs, format: options.format ?? 'table' }, output);
+    }),
+  );
 }
 
 async function identify(image: string, options: IdentifyOptions, output: Output): Promise<ExitStatus> {

@@ -1,7 +1,7 @@
-import { InvalidArgumentError } from '@pv/core';
+import { InvalidArgumentError, type FacePolicy } from '@pv/core';
 import type { Command } from 'commander';
 import type { CommandRunner } from '../cli.js';
-import { withExamples, withJson, withPipeline, withStore, type PipelineOptions, type StoreOptions } from '../cli-options.js';
+import { withExamples, withFacePolicy, withJson, withPipeline, withStore, type PipelineOptions, type StoreOptions } from '../cli-options.js';
 import { describeBox } from '../faces.js';
 import { ExitCode, formatDistance, type ExitStatus, type Output } from '../output.js';
 import { openRecognizer, openSettingsStore, settingsOf } from '../pipeline.js';
@@ -9,6 +9,7 @@ import { openRecognizer, openSettingsStore, settingsOf } from '../pipeline.js';
 /** Options of `pv verify`. */
 export interface VerifyOptions extends PipelineOptions, StoreOptions {
   readonly label: string;
+  readonly faces: FacePolicy;
 }
 
 /** Registers `pv verify`. */
@@ -22,6 +23,7 @@ export function registerVerify(program: Command, run: CommandRunner): void {
     )
     .argument('<image>', 'a photo (the largest face is used)')
     .requiredOption('--label <label>', 'the enrolled person to check against');
+  withFacePolicy(command, 'largest', 'a photo with several faces: largest verifies the largest clear face (and says so), strict refuses it (E_MULTIPLE_FACES)');
   withPipeline(command);
   withStore(command);
   withJson(command);
@@ -33,7 +35,7 @@ async function verify(image: string, options: VerifyOptions, output: Output): Pr
   if (options.label.trim() === '') throw new InvalidArgumentError('--label must not be empty');
   const settings = await settingsOf(options);
   const store = await openSettingsStore(settings, { readOnly: true });
-  const recognizer = await openRecognizer(settings, { store }).catch(async (error: unknown) => {
+  const recognizer = await openRecognizer(settings, { store, facePolicy: options.faces }).catch(async (error: unknown) => {
     await store.close();
     throw error;
   });
@@ -49,6 +51,7 @@ async function verify(image: string, options: VerifyOptions, output: Output): Pr
       metric: recognizer.metric.id,
       model: recognizer.encoder.info.model.id,
       box: result.detection?.box ?? null,
+      facesFound: result.facesFound,
     });
     const { colour } = output;
     output.line(`match:      ${result.match ? colour.green('yes') : colour.red('no')}`);
@@ -57,6 +60,9 @@ async function verify(image: string, options: VerifyOptions, output: Output): Pr
       `distance:   ${formatDistance(result.distance)} to ${options.label} (threshold ${formatDistance(result.threshold)}, ${recognizer.metric.id})`,
     );
     if (result.detection) output.line(colour.dim(`face:       ${describeBox(result.detection.box)}`));
+    if (result.facesFound > 1) {
+      output.line(colour.yellow(`The photo holds ${result.facesFound} faces: the largest was verified (--faces strict refuses such photos).`));
+    }
     return result.match ? ExitCode.ok : ExitCode.negative;
   } finally {
     await recognizer.close();
