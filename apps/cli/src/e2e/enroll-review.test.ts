@@ -4,7 +4,7 @@ import { mkdir, rm } from 'node:fs/promises';
 import path from 'node:path';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { assertBuilt, celebaPhotos, E2E_TIMEOUT_MS, runPvJson, tempDir } from './pv-process.fixture.js';
+import { assertBuilt, E2E_TIMEOUT_MS, runPvJson, sharedData, tempDir } from './pv-process.fixture.js';
 
 interface EnrollJson {
   readonly enrolled: readonly { file: string; label: string }[];
@@ -16,15 +16,17 @@ let work = '';
 beforeAll(async () => {
   assertBuilt();
   work = await tempDir('enroll-review');
-  const [photo] = await celebaPhotos('7266');
-  const dir = path.join(work, 'kate');
-  const image = sharp(photo as string);
+  // A frontal, sharp, well-lit CelebA face (112 px box) that passes the strict review (see embedder-onnx-node's
+  // face-analyzer test, which checks the same derivatives at library level).
+  const photo = path.join(sharedData, 'celeba-sample', '7235', '189071.jpg');
+  const dir = path.join(work, 'person');
+  const image = sharp(photo);
   await mkdir(dir, { recursive: true });
   await image.clone().toFile(path.join(dir, 'original.jpg'));
-  await image.clone().blur(8).toFile(path.join(dir, 'blurred.jpg'));
-  await image.clone().linear(0.12, 0).toFile(path.join(dir, 'dark.jpg'));
+  await image.clone().blur(4).jpeg({ quality: 95 }).toFile(path.join(dir, 'blurred.jpg'));
+  await image.clone().linear(0.3, 0).jpeg({ quality: 95 }).toFile(path.join(dir, 'dark.jpg'));
   const { width = 0 } = await image.metadata();
-  await image.clone().resize(Math.max(24, Math.round(width / 10))).toFile(path.join(dir, 'small.jpg'));
+  await image.clone().resize(Math.round(width / 3)).jpeg({ quality: 95 }).toFile(path.join(dir, 'small.jpg'));
 });
 
 afterAll(async () => {
