@@ -57,6 +57,38 @@ describe('Ctrl-C', { timeout: E2E_TIMEOUT_MS }, () => {
   });
 });
 
+describe('SIGKILL', { timeout: E2E_TIMEOUT_MS }, () => {
+  it.each(['sqlite:killed.db', 'file:killed.pv'])('during enroll into %s: every file a printed "enrolled" line names is in the store', async (store) => {
+    const child = startPv(['enroll', 'everyone', '--store', store], work);
+    let printed = '';
+    child.stdout.on('data', (chunk: Buffer) => {
+      printed += chunk.toString('utf8');
+      // Killed as soon as a few lines are out: the process gets no chance to flush or clean up.
+      if (printed.split('\n').filter((l) => l.startsWith('enrolled ')).length >= 3) child.kill('SIGKILL');
+    });
+    const run = await finished(child);
+    expect(run.signal).toBe('SIGKILL');
+    const named = run.stdout
+      .split('\n')
+      .filter((l) => l.startsWith('enrolled '))
+      .map((l) => (/^enrolled\s+(.+) → /u.exec(l) as RegExpExecArray)[1] as string);
+    expect(named.length).toBeGreaterThanOrEqual(3);
+
+    // A writer killed mid-way may leave its lock: `pv store unlock` removes a dead holder's lock.
+    await runPvJson(['store', 'unlock', '--store', store], work);
+    type PeopleJson = { people: { label: string }[] };
+    type ShowJson = { faces: { file: string | null }[] };
+    const people = await runPvJson<PeopleJson>(['people', 'list', '--store', store], work);
+    expect(people.run.code, people.run.stderr).toBe(0);
+    const stored = new Set<string>();
+    for (const { label } of people.json.people) {
+      const show = await runPvJson<ShowJson>(['people', 'show', label, '--store', store], work);
+      for (const face of show.json.faces) if (face.file) stored.add(path.relative(work, path.resolve(work, face.file)));
+    }
+    for (const file of named) expect(stored, `${file} was reported enrolled`).toContain(path.normalize(file));
+  });
+});
+
 describe('--jobs', { timeout: E2E_TIMEOUT_MS }, () => {
   it('enrolls with two worker threads to the same records as one thread', async () => {
     type EnrollJson = { enrolled: { file: string; label: string; faces: number }[]; failures: { file: string; code: string }[] };
