@@ -1,19 +1,17 @@
 // The HTML report opened in Debian's Chromium (playwright-core): a screenshot shows the ROC curve, both
 // histograms with the threshold, and the thumbnails of the worst errors.
-import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { LabelledEmbedding, Metric } from '@pv/core';
 import { calibrate } from '@pv/eval';
-import { chromium, type Browser } from 'playwright-core';
+import { launchChromium } from '@pv/testkit/chromium';
+import type { Browser } from 'playwright-core';
 import sharp from 'sharp';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { writeHtmlReport } from './html-report-file.js';
 
-const CHROMIUM = '/usr/bin/chromium';
-const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 const sharedData = path.resolve(fileURLToPath(new URL('../../../../shared/data/', import.meta.url)));
 const outputDir = path.resolve(fileURLToPath(new URL('../test-output/', import.meta.url)));
 const lfw = (name: string, n: number): string => path.join(sharedData, 'lfw-fold1', 'images', name, `${name}_${String(n).padStart(4, '0')}.jpg`);
@@ -22,11 +20,8 @@ let dir: string;
 let browser: Browser;
 
 beforeAll(async () => {
-  if (!existsSync(CHROMIUM)) {
-    throw new Error(`Chromium is missing at ${CHROMIUM}: install Debian's package with \`apt-get update && apt-get install -y chromium\` (never \`npx playwright install\`).`);
-  }
   dir = await mkdtemp(path.join(tmpdir(), 'pv-report-'));
-  browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS });
+  browser = await launchChromium();
 }, 60_000);
 
 afterAll(async () => {

@@ -1,27 +1,15 @@
 // The web page end to end in Debian's Chromium (playwright-core): enroll a person from a CelebA photo and
 // identify another photo of them, in private mode (faces found and embedded in the browser) and in server
 // mode, on a phone-sized screen. Screenshots go to apps/server/test-output/.
-import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import { assertChromiumInstalled, launchChromiumContext, type ChromiumSession } from '@pv/testkit/chromium';
+import type { BrowserContext, Page } from 'playwright-core';
 import sharp from 'sharp';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { AUTH, TEST_KEY, celebaImage, fetchJson, startTestServer, testOutputDir, type TestServer } from './test-support.fixture.js';
 
-/** Where Debian's chromium package installs the browser (`apt-get install -y chromium`). */
-const CHROMIUM = '/usr/bin/chromium';
-const CHROMIUM_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
 
 /**
  * Writes a one-frame YUV4MPEG2 video of a photo (4:2:0, BT.601 full range), which Chromium plays in a loop
@@ -57,14 +45,13 @@ async function writeWebcamVideo(photo: string, file: string): Promise<void> {
 
 let served: TestServer;
 let profile: string;
+let session: ChromiumSession | undefined;
 let browser: BrowserContext;
 let page: Page;
 const consoleErrors: string[] = [];
 
 beforeAll(async () => {
-  if (!existsSync(CHROMIUM)) {
-    throw new Error(`Chromium is missing at ${CHROMIUM}: install Debian's package with \`apt-get update && apt-get install -y chromium\` (never \`npx playwright install\`).`);
-  }
+  assertChromiumInstalled();
   served = await startTestServer();
   const info = await fetchJson<{ privateMode: boolean }>(`${served.url}/v1/info`);
   if (!info.body.privateMode) {
@@ -73,15 +60,11 @@ beforeAll(async () => {
   profile = await mkdtemp(path.join(tmpdir(), 'pv-server-chromium-'));
   const webcamVideo = path.join(profile, 'webcam.y4m');
   await writeWebcamVideo(celebaImage('7220', '183864'), webcamVideo);
-  browser = await chromium.launchPersistentContext(path.join(profile, 'user-data'), {
-    executablePath: CHROMIUM,
-    headless: true,
-    args: [...CHROMIUM_ARGS, '--use-fake-ui-for-media-stream', '--use-fake-device-for-media-stream', `--use-file-for-fake-video-capture=${webcamVideo}`],
-    viewport: { width: 390, height: 844 },
-    deviceScaleFactor: 2,
-    isMobile: true,
-    hasTouch: true,
+  session = await launchChromiumContext({
+    extraArgs: ['--use-fake-ui-for-media-stream', '--use-fake-device-for-media-stream', `--use-file-for-fake-video-capture=${webcamVideo}`],
+    context: { viewport: { width: 390, height: 844 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true },
   });
+  browser = session.context;
   page = browser.pages()[0] ?? (await browser.newPage());
   page.on('console', (message) => {
     if (message.type() === 'error') consoleErrors.push(message.text());
@@ -90,7 +73,7 @@ beforeAll(async () => {
 }, 120_000);
 
 afterAll(async () => {
-  await browser?.close();
+  await session?.close();
   if (profile) await rm(profile, { recursive: true, force: true });
   await served?.server.close();
 });
