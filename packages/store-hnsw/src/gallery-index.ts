@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import hnswlib from 'hnswlib-node';
 import type { ChangeCursor } from '@pv/store-sqlite';
 import { checkGraphFile } from './graph-file.js';
@@ -120,18 +121,37 @@ export class GalleryIndex {
     this.#labelOfSeq[seq] = id;
   }
 
-  /** Marks record `seq` deleted, if the index holds it. */
+  /**
+   * Marks record `seq` deleted, if the index holds it, after overwriting its vector in the graph with
+   * random values (hnswlib would otherwise keep the deleted vector in memory and in the next index file).
+   */
   remove(seq: number): void {
     if (!this.has(seq)) return;
+    this.#overwrite(seq);
     this.#hnsw.markDelete(seq);
     this.#labelOfSeq[seq] = -1;
     this.#live--;
     this.unsaved++;
   }
 
-  /** Marks deleted a record the graph holds but that is not tracked (deleted after the graph was written). */
+  /**
+   * Marks deleted a record the graph holds but that is not tracked (deleted after the graph was written),
+   * overwriting its vector first as {@link remove} does.
+   */
   markDeletedInGraph(seq: number): void {
+    this.#overwrite(seq);
     this.#hnsw.markDelete(seq);
+  }
+
+  /**
+   * Replaces the vector of live element `seq` with random values (hnswlib's in-place update, which also
+   * relinks its neighbours), so that no byte of the deleted vector stays in the graph.
+   */
+  #overwrite(seq: number): void {
+    const noise = new Float32Array(this.#hnsw.getNumDimensions());
+    const bytes = randomBytes(noise.length * 2);
+    for (let i = 0; i < noise.length; i++) noise[i] = bytes.readInt16LE(i * 2) / 32768 + 1e-3;
+    this.#hnsw.addPoint(Array.from(noise), seq, false);
   }
 
   /** Sequence numbers of (approximately) the `k` nearest live records, nearest first; only `label`'s when given. */

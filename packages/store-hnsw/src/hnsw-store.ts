@@ -1,4 +1,5 @@
 import { existsSync } from 'node:fs';
+import { unlink } from 'node:fs/promises';
 import path from 'node:path';
 import {
   InvalidArgumentError,
@@ -228,13 +229,28 @@ export class HnswStore implements Store {
     return this.#db.records();
   }
 
-  /** Writes the index file if anything changed since it was last written, then closes the database. */
+  /**
+   * Makes every deletion so far an erasure in the store's files: writes a new index file (in which the
+   * deleted records' vectors were overwritten before they were marked deleted) and removes the older ones
+   * — or, when no index file can be written, removes every index file (the graph is rebuilt on open) —
+   * then truncates the database's write-ahead log (see `SqliteStore.eraseDeleted`). `close()` does the
+   * same. Resolves to false when another connection's reader kept the WAL from being truncated.
+   */
+  async eraseDeleted(): Promise<boolean> {
+    return this.#exclusive(async () => {
+      this.#checkOpen();
+      await this.#saveOrDropIndexFiles();
+      return this.#db.eraseDeleted();
+    });
+  }
+
+  /** Writes the index file if anything changed since it was last written (see {@link eraseDeleted}), then closes the database. */
   async close(): Promise<void> {
     await this.#exclusive(async () => {
       if (this.#closed) return;
       this.#closed = true;
       try {
-        await this.#save();
+        await this.#saveOrDropIndexFiles();
       } finally {
         this.#index = null;
         this.#db.close();
@@ -370,6 +386,13 @@ export class HnswStore implements Store {
     if (index === null || !last) return;
     for (const { seq } of deletions) index.remove(seq);
     index.cursor = { seq: index.cursor.seq, deletion: last.position };
+  }
+
+  /** {@link #save}; when the graph could not be written, removes every index file (they may hold deleted vectors). */
+  async #saveOrDropIndexFiles(): Promise<void> {
+    await this.#save();
+    if (this.#index === null || this.#index.unsaved === 0 || this.#db.file === ':memory:' || this.#db.file === '') return;
+    for (const file of await listIndexFiles(this.#db.file)) await unlink(file.path).catch(() => undefined);
   }
 
   async #saveIfDue(): Promise<void> {

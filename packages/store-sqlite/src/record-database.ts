@@ -103,6 +103,7 @@ export class RecordDatabase {
   #binding: Binding | null = null;
   #writing = false;
   #closed = false;
+  #erasePending = false;
   readonly #readOnly: boolean;
   /** Whether the schema has the `checksum` column (version 2 on); only a read-only connection may lack it. */
   readonly #checksums: boolean;
@@ -148,6 +149,8 @@ export class RecordDatabase {
     let writing = false;
     try {
       db.pragma(`mmap_size = ${mmapSizeBytes}`);
+      // Deleted rows, index entries and freed pages are overwritten with zeros: deletion is erasure.
+      if (!readOnly) db.pragma('secure_delete = ON');
       checkSchema(db, file);
       if (!readOnly) {
         writing = true;
@@ -184,7 +187,7 @@ export class RecordDatabase {
         { cause: this.#failure },
       );
     }
-    return this.#run(() =>
+    const result = this.#run(() =>
       this.#db
         .transaction(() => {
           this.#writing = true;
@@ -196,6 +199,9 @@ export class RecordDatabase {
         })
         .immediate(),
     );
+    // A committed deletion: drop the older page versions from the WAL now unless another connection is reading.
+    if (this.#erasePending) this.eraseDeleted(0);
+    return result;
   }
 
   /** The model id and dimension the store is bound to. */
@@ -290,14 +296,53 @@ export class RecordDatabase {
     return row && this.#toRecord(row);
   }
 
-  /** Deletes the record with this id (call inside {@link write}); true when there was one. */
+  /**
+   * Deletes the record with this id (call inside {@link write}); true when there was one. With
+   * `secure_delete` on, its bytes are overwritten in the pages; {@link eraseDeleted} (run after the
+   * transaction commits) removes the older page versions from the write-ahead log.
+   */
   deleteId(id: string): boolean {
-    return this.#statement('DELETE FROM pv_records WHERE id = ?').run(id).changes > 0;
+    const deleted = this.#statement('DELETE FROM pv_records WHERE id = ?').run(id).changes > 0;
+    if (deleted) this.#erasePending = true;
+    return deleted;
   }
 
-  /** Deletes every record of `label` (call inside {@link write}); returns how many. */
+  /** Deletes every record of `label` (call inside {@link write}); returns how many. See {@link deleteId}. */
   deleteLabel(label: string): number {
-    return this.#statement('DELETE FROM pv_records WHERE label = ?').run(label).changes;
+    const count = this.#statement('DELETE FROM pv_records WHERE label = ?').run(label).changes;
+    if (count > 0) this.#erasePending = true;
+    return count;
+  }
+
+  /**
+   * Makes every committed deletion an erasure in the files: checkpoints the write-ahead log into the
+   * database file and truncates it (`wal_checkpoint(TRUNCATE)`), so that no page version from before a
+   * deletion survives in the `-wal` file (the database pages themselves were zeroed by `secure_delete`).
+   * Returns false when another connection's open read transaction kept the checkpoint from completing
+   * (the WAL is then truncated by a later call, or when the last connection closes); `waitMs` bounds the
+   * wait for it (default: the busy timeout). Call outside a transaction.
+   */
+  eraseDeleted(waitMs?: number): boolean {
+    if (this.#readOnly || this.file === ':memory:' || this.file === '') return true;
+    return this.#run(() => {
+      const previous = this.#db.pragma('busy_timeout', { simple: true }) as number;
+      if (waitMs !== undefined) this.#db.pragma(`busy_timeout = ${Math.max(0, Math.floor(waitMs))}`);
+      try {
+        const [row] = this.#db.pragma('wal_checkpoint(TRUNCATE)') as { busy: number; log: number; checkpointed: number }[];
+        const complete = row !== undefined && row.busy === 0 && row.log <= 0;
+        if (complete) this.#erasePending = false;
+        return complete;
+      } catch {
+        return false;
+      } finally {
+        if (waitMs !== undefined) this.#db.pragma(`busy_timeout = ${previous}`);
+      }
+    });
+  }
+
+  /** Whether a deletion committed by this connection has not been through a complete {@link eraseDeleted} yet. */
+  get erasePending(): boolean {
+    return this.#erasePending;
   }
 
   /** Labels and their counts, sorted by label in UTF-16 code-unit order (as `Store.labels` requires). */

@@ -152,6 +152,17 @@ export class SqliteStore implements Store {
     return this.#cache;
   }
 
+  /**
+   * Makes every deletion so far an erasure in the store's files. Deletions already overwrite the deleted
+   * rows with zeros (`secure_delete`) and truncate the write-ahead log when no other connection is reading;
+   * this waits (up to the busy timeout) for readers to finish and truncates it. Resolves to false when a
+   * reader still held an older snapshot: the WAL is then truncated at the latest when the last connection
+   * closes.
+   */
+  async eraseDeleted(): Promise<boolean> {
+    return this.#db.eraseDeleted();
+  }
+
   records(): AsyncIterable<EmbeddingRecord> {
     return this.#db.records();
   }
