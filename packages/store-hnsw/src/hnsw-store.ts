@@ -1,5 +1,5 @@
-import { existsSync } from 'node:fs';
-import { unlink } from 'node:fs/promises';
+import { existsSync, writeFileSync } from 'node:fs';
+import { mkdtemp, readFile, rm, unlink, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import {
   InvalidArgumentError,
@@ -24,6 +24,7 @@ import {
   type SequencedRecord,
 } from '@pv/store-sqlite';
 import { GalleryIndex, type HnswParams, type HnswSpace } from './gallery-index.js';
+import { stagingRoot, withStagingFile } from './graph-staging.js';
 import { resolveSettings, type HnswSettings } from './hnsw-settings.js';
 import { indexFilePath, listIndexFiles, publishIndexFile, removeStaleIndexFiles, type IndexFile } from './index-files.js';
 import { fileSha256, recordChecksum, recordedChecksums, verifyIndexFile } from './index-integrity.js';
@@ -211,7 +212,7 @@ export class HnswStore implements Store {
           return best.map(({ seq, distance }) => ({ record: this.#db.getBySeq(seq) as EmbeddingRecord, distance }));
         }
         const hits: (SearchHit & { seq: number })[] = [];
-        for (const seq of index.search(query, k, label)) {
+        for (const seq of index.search(query, k, label === undefined ? undefined : this.#db.labelKey(label))) {
           const record = this.#db.getBySeq(seq);
           const distance = record ? Math.fround(metric.distance(query, record.vector)) : Number.NaN;
           // The graph only proposes candidates: each is re-ranked by its exact distance to the vector stored
@@ -310,6 +311,7 @@ export class HnswStore implements Store {
     if (target.seq === index.cursor.seq && target.deletion === index.cursor.deletion) return;
     for (const { seq } of this.#db.deletionsAfter(index.cursor.deletion)) index.remove(seq);
     const dimension = this.#db.binding().dimension as number;
+    // Labels as the database keys them (tags in an encrypted store): the graph only compares them.
     for (const [seq, label, blob] of this.#db.labelledVectorRowsAfter(index.cursor.seq)) {
       index.add(seq, label, decodeVector(blob, dimension, this.#db.file));
     }
@@ -332,13 +334,23 @@ export class HnswStore implements Store {
     for (const file of files) {
       if (file.storeId !== this.#settings.storeId || file.cursor.seq > now.seq || file.cursor.deletion > now.deletion) continue;
       try {
-        verifyIndexFile(file.path, checksums[path.basename(file.path)], {
-          dimension,
-          m: this.#settings.m,
-          efConstruction: this.#settings.efConstruction,
-          maxSeq: file.cursor.seq,
-        });
-        const index = GalleryIndex.read(file.path, this.#params, dimension);
+        const cipher = this.#db.cipher;
+        const expected = { dimension, m: this.#settings.m, efConstruction: this.#settings.efConstruction, maxSeq: file.cursor.seq };
+        let index: GalleryIndex;
+        if (cipher === null) {
+          verifyIndexFile(file.path, checksums[path.basename(file.path)], expected);
+          index = GalleryIndex.read(file.path, this.#params, dimension);
+        } else {
+          // Sealed at rest: verified as stored, opened in memory, handed to hnswlib through a memory file.
+          const graph = verifyIndexFile(file.path, checksums[path.basename(file.path)], expected, (sealed, name) => cipher.open(sealed, name, file.path));
+          const staged = withStagingFile((plain) => {
+            writeFileSync(plain, graph, { mode: 0o600 });
+            return GalleryIndex.read(plain, this.#params, dimension);
+          });
+          graph.fill(0);
+          if (staged === null) throw new Error(`${path.basename(file.path)}: no memory file system to open the encrypted graph in`);
+          index = staged;
+        }
         for (const [seq, label] of this.#db.labelRowsUpTo(file.cursor.seq)) index.track(seq, label);
         let deletion = file.cursor.deletion;
         for (const entry of this.#db.deletionsAfter(file.cursor.deletion)) {
@@ -375,7 +387,7 @@ export class HnswStore implements Store {
     }
     const index = this.#index;
     index.reserve(stored.length);
-    for (const { seq, record } of stored) index.add(seq, record.label, record.vector);
+    for (const { seq, record } of stored) index.add(seq, this.#db.labelKey(record.label), record.vector);
     index.cursor = { seq: last.seq, deletion: index.cursor.deletion };
   }
 
@@ -409,8 +421,10 @@ export class HnswStore implements Store {
     const cursor = index.cursor;
     const target = indexFilePath(this.#db.file, this.#settings.storeId, cursor);
     try {
+      const cipher = this.#db.cipher;
       await publishIndexFile(target, async (temp) => {
-        await index.write(temp, this.#params);
+        if (cipher === null) await index.write(temp, this.#params);
+        else await writeSealedGraph(index, this.#params, temp, (plain) => cipher.seal(plain, path.basename(target)));
         // The digest goes into the database (the source of truth) before the file is published.
         const digest = fileSha256(temp);
         const dir = path.dirname(target);
@@ -421,6 +435,28 @@ export class HnswStore implements Store {
     } catch {
       // Kept unsaved: the next save tries again.
     }
+  }
+}
+
+/**
+ * Writes the graph sealed to `file`: hnswlib writes it to a memory file ({@link withStagingFile}), which is
+ * read, sealed, and removed; without a memory file system nothing is written (an error: the save is
+ * skipped and the graph is rebuilt on open).
+ */
+async function writeSealedGraph(index: GalleryIndex, params: HnswParams, file: string, seal: (plain: Uint8Array) => Uint8Array): Promise<void> {
+  const root = stagingRoot();
+  if (root === null) throw new Error('no memory file system to stage the encrypted graph in');
+  const dir = await mkdtemp(path.join(root, 'pv-hnsw-'));
+  try {
+    const plainFile = path.join(dir, 'graph.hnsw');
+    await index.write(plainFile, params);
+    const plain = await readFile(plainFile);
+    await rm(dir, { recursive: true, force: true });
+    const sealed = seal(plain);
+    plain.fill(0);
+    await writeFile(file, sealed, { mode: 0o600 });
+  } finally {
+    await rm(dir, { recursive: true, force: true });
   }
 }
 

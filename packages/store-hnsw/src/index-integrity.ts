@@ -64,15 +64,18 @@ export interface ExpectedGraph {
 /**
  * Verifies an index file before hnswlib's native reader sees it: its SHA-256 must equal `digest` (recorded
  * in the database when the file was written), and every header field and every element must be in range
- * (see {@link checkGraphStructure}). Throws an `Error` saying what is wrong.
+ * (see {@link checkGraphStructure}). The digest covers the file as stored; an encrypted store's file is
+ * then opened with `unseal`. Returns the graph's bytes. Throws an `Error` saying what is wrong.
  */
-export function verifyIndexFile(file: string, digest: string | undefined, expected: ExpectedGraph): void {
+export function verifyIndexFile(file: string, digest: string | undefined, expected: ExpectedGraph, unseal?: (sealed: Uint8Array, name: string) => Uint8Array): Uint8Array {
   const name = path.basename(file);
   if (digest === undefined) throw new Error(`${name}: no checksum is recorded for it in the database`);
   const bytes = readWhole(file);
   const actual = createHash('sha256').update(bytes).digest('hex');
   if (actual !== digest) throw new Error(`${name}: its SHA-256 ${actual.slice(0, 12)}… differs from the recorded ${digest.slice(0, 12)}…`);
-  checkGraphStructure(bytes, name, expected);
+  const graph = unseal ? unseal(bytes, name) : bytes;
+  checkGraphStructure(graph, name, expected);
+  return graph;
 }
 
 function readWhole(file: string): Uint8Array {

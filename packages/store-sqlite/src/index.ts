@@ -10,7 +10,9 @@ export { searchExact, type ExactSearchParams, type ScoredSeq } from './exact-sea
 export { toStoreError } from './sqlite-errors.js';
 export { decodeVector, encodeVector } from './vector-blob.js';
 export { sqliteStoreDriver } from './driver.js';
-export { checkStore, salvageStore } from './store-check.js';
+export { checkStore, salvageStore, type CheckStoreOptions } from './store-check.js';
+export { rekeySqliteStore } from './rekey.js';
+export { KEY_CHECK_KEY } from './sealed-record.js';
 export {
   checkDatabase,
   salvageDatabase,

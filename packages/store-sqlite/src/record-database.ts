@@ -1,4 +1,4 @@
-import { closeSync, openSync, readSync } from 'node:fs';
+import { closeSync, existsSync, openSync, readSync, statSync } from 'node:fs';
 import Database from 'better-sqlite3';
 import {
   DimensionMismatchError,
@@ -6,6 +6,7 @@ import {
   ModelMismatchError,
   StoreClosedError,
   StoreCorruptError,
+  StoreKeyError,
   checkBatch,
   materialise,
   type Binding,
@@ -13,11 +14,13 @@ import {
   type LabelCount,
   type NewRecord,
 } from '@pv/core';
+import { cipherFor, type StoreCipher, type StoreEncryption } from '@pv/store-crypto';
 import { checkOnOpen, createPrivately, type OpenCheck } from './integrity.js';
 import { CHECKED_COLUMNS, checksumMatches, recordChecksum } from './record-checksum.js';
 import { checkSchema, migrate } from './schema.js';
 import { toStoreError } from './sqlite-errors.js';
 import { decodeVector, encodeVector } from './vector-blob.js';
+import { KEY_CHECK_KEY, openRecord, sealRecord } from './sealed-record.js';
 
 /** How a {@link RecordDatabase} opens its file. */
 export interface RecordDatabaseOptions {
@@ -46,6 +49,14 @@ export interface RecordDatabaseOptions {
    * file must exist.
    */
   readonly inspectOnly?: boolean;
+  /**
+   * Encryption at rest (`@pv/store-crypto`: `{ keyEnv }`, `{ keyFile }` or `{ key }`), chosen when the store
+   * is created. Each record's id, label, source and vector are sealed with AES-256-GCM in its `vector`
+   * column; the `id` and `label` columns hold keyed HMAC-SHA-256 tags, so lookups by id and label still use
+   * the indexes. Opening an encrypted store without its key or with another key, or a plain store with a
+   * key, is `E_STORE_KEY` and leaves the file untouched. Change keys with `rekeySqliteStore`.
+   */
+  readonly encryption?: StoreEncryption;
 }
 
 /** A stored record and its insertion sequence number. */
@@ -110,11 +121,13 @@ export class RecordDatabase {
   readonly #recordColumns: string;
   /** The integrity failure this connection has seen: from then on every write is refused. */
   #failure: StoreCorruptError | null = null;
+  #cipher: StoreCipher | null;
 
-  private constructor(db: Database.Database, file: string, readOnly: boolean) {
+  private constructor(db: Database.Database, file: string, readOnly: boolean, cipher: StoreCipher | null) {
     this.#db = db;
     this.file = file;
     this.#readOnly = readOnly;
+    this.#cipher = cipher;
     this.#checksums = (db.pragma('user_version', { simple: true }) as number) >= 2;
     this.#recordColumns = this.#checksums ? RECORD_COLUMNS : RECORD_COLUMNS_V1;
   }
@@ -137,7 +150,9 @@ export class RecordDatabase {
       throw new InvalidArgumentError(`openCheck must be "bounded", "full" or "none", not "${String(openCheck)}"`);
     }
     const readOnly = options.inspectOnly ?? false;
+    const cipher = cipherFor(options.encryption);
     refuseForeignFile(file);
+    checkKeyOnOpen(file, cipher, busyTimeoutMs);
     checkOnOpen(file, openCheck, busyTimeoutMs);
     if (!readOnly) createPrivately(file);
     let db: Database.Database;
@@ -156,7 +171,11 @@ export class RecordDatabase {
         writing = true;
         db.pragma('journal_mode = WAL');
         db.pragma(`synchronous = ${synchronous}`);
-        migrate(db, file);
+        migrate(db, file, (created) => {
+          if (cipher) created.prepare('INSERT INTO pv_meta (key, value) VALUES (?, ?)').run(KEY_CHECK_KEY, cipher.keyCheck);
+        });
+        // Again on the writable connection: another process may have created the store meanwhile.
+        assertKey(db, file, cipher);
       } else if ((db.pragma('user_version', { simple: true }) as number) === 0) {
         throw new StoreCorruptError(`${file} is an empty database, not a pv store; it was left untouched`, { file });
       }
@@ -164,7 +183,67 @@ export class RecordDatabase {
       db.close();
       throw toStoreError(error, file, { untouched: !writing });
     }
-    return new RecordDatabase(db, file, readOnly);
+    return new RecordDatabase(db, file, readOnly, cipher);
+  }
+
+  /** The cipher of an encrypted store, or `null`. */
+  get cipher(): StoreCipher | null {
+    return this.#cipher;
+  }
+
+  /** Whether the store is encrypted at rest. */
+  get encrypted(): boolean {
+    return this.#cipher !== null;
+  }
+
+  /**
+   * What the `label` column holds for `label`: the label itself, or in an encrypted store its keyed tag.
+   * The labels of {@link labelledVectorRowsAfter} and {@link labelRowsUpTo} are such keys.
+   */
+  labelKey(label: string): string {
+    return this.#cipher ? this.#cipher.tag(`label:${label}`) : label;
+  }
+
+  /** What the `id` column holds for `id`: the id itself, or in an encrypted store its keyed tag. */
+  idKey(id: string): string {
+    return this.#cipher ? this.#cipher.tag(`id:${id}`) : id;
+  }
+
+  /**
+   * Re-encrypts every record under `target` (a cipher, or `null` for a plain store) in one write
+   * transaction, with `alsoInTransaction` run in it too, then rewrites the file (`VACUUM`) and truncates
+   * the WAL so that no value under the old key (or in plain form) survives. Use `rekeySqliteStore`.
+   */
+  rekey(target: StoreCipher | null, alsoInTransaction?: () => void): void {
+    this.write(() => {
+      const update = this.#statement(
+        'UPDATE pv_records SET id = ?, label = ?, source_file = ?, box_x = ?, box_y = ?, box_width = ?, box_height = ?, vector = ?, checksum = ? WHERE seq = ?',
+      );
+      const pending: SequencedRecord[] = [];
+      for (let after = 0; ; ) {
+        const page = this.page(after, 512);
+        pending.push(...page);
+        const last = page[page.length - 1];
+        if (!last || page.length < 512) break;
+        after = last.seq;
+      }
+      const source = this.#cipher;
+      this.#cipher = target;
+      try {
+        for (const { seq, record } of pending) {
+          const row = this.#encodeRow(record);
+          update.run(...row.slice(0, 2), ...row.slice(4), seq);
+        }
+        if (target) this.setMeta(KEY_CHECK_KEY, target.keyCheck);
+        else this.#statement('DELETE FROM pv_meta WHERE key = ?').run(KEY_CHECK_KEY);
+        alsoInTransaction?.();
+      } catch (error) {
+        this.#cipher = source;
+        throw error;
+      }
+    });
+    this.#run(() => this.#db.exec('VACUUM'));
+    this.eraseDeleted();
   }
 
   /** Runs `fn` in a read transaction (one consistent snapshot), translating SQLite errors. */
@@ -258,16 +337,32 @@ export class RecordDatabase {
   insert(records: readonly NewRecord[]): SequencedRecord[] {
     const binding = checkBatch(this.binding(), records);
     const exists = this.#statement('SELECT 1 FROM pv_records WHERE id = ?').pluck();
-    const stored = materialise(records, (id) => exists.get(id) !== undefined);
+    const stored = materialise(records, (id) => exists.get(this.idKey(id)) !== undefined);
     if (stored.length === 0) return [];
     this.#saveBinding(binding);
     const insert = this.#statement(
       'INSERT INTO pv_records (id, label, model_id, created_at, source_file, box_x, box_y, box_width, box_height, vector, checksum) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
     );
     return stored.map((record) => {
+      const result = insert.run(...this.#encodeRow(record));
+      return { seq: Number(result.lastInsertRowid), record };
+    });
+  }
+
+  /**
+   * The stored columns of `record` (id, label, model_id, created_at, source_file, box ×4, vector, checksum):
+   * in clear, or sealed and tagged under the store's cipher. The checksum covers the stored values, so the
+   * integrity checks need no key.
+   */
+  #encodeRow(record: EmbeddingRecord): [string, string, string, number, string | null, number | null, number | null, number | null, number | null, Uint8Array, number] {
+    const cipher = this.#cipher;
+    let columns: [string, string, string, number, string | null, number | null, number | null, number | null, number | null, Uint8Array];
+    if (cipher) {
+      const idTag = this.idKey(record.id);
+      columns = [idTag, this.labelKey(record.label), record.modelId, record.createdAt, null, null, null, null, null, sealRecord(cipher, idTag, record)];
+    } else {
       const box = record.source?.box;
-      const vector = encodeVector(record.vector);
-      const result = insert.run(
+      columns = [
         record.id,
         record.label,
         record.modelId,
@@ -277,16 +372,15 @@ export class RecordDatabase {
         box?.y ?? null,
         box?.width ?? null,
         box?.height ?? null,
-        vector,
-        recordChecksum(record.id, record.label, record.modelId, record.createdAt, record.source?.file ?? null, box?.x ?? null, box?.y ?? null, box?.width ?? null, box?.height ?? null, vector),
-      );
-      return { seq: Number(result.lastInsertRowid), record };
-    });
+        encodeVector(record.vector),
+      ];
+    }
+    return [...columns, recordChecksum(...columns)];
   }
 
   /** The record with this id. */
   get(id: string): EmbeddingRecord | undefined {
-    const row = this.#statement(`SELECT ${this.#recordColumns} FROM pv_records WHERE id = ?`).get(id) as RecordRow | undefined;
+    const row = this.#statement(`SELECT ${this.#recordColumns} FROM pv_records WHERE id = ?`).get(this.idKey(id)) as RecordRow | undefined;
     return row && this.#toRecord(row);
   }
 
@@ -302,14 +396,14 @@ export class RecordDatabase {
    * transaction commits) removes the older page versions from the write-ahead log.
    */
   deleteId(id: string): boolean {
-    const deleted = this.#statement('DELETE FROM pv_records WHERE id = ?').run(id).changes > 0;
+    const deleted = this.#statement('DELETE FROM pv_records WHERE id = ?').run(this.idKey(id)).changes > 0;
     if (deleted) this.#erasePending = true;
     return deleted;
   }
 
   /** Deletes every record of `label` (call inside {@link write}); returns how many. See {@link deleteId}. */
   deleteLabel(label: string): number {
-    const count = this.#statement('DELETE FROM pv_records WHERE label = ?').run(label).changes;
+    const count = this.#statement('DELETE FROM pv_records WHERE label = ?').run(this.labelKey(label)).changes;
     if (count > 0) this.#erasePending = true;
     return count;
   }
@@ -347,7 +441,14 @@ export class RecordDatabase {
 
   /** Labels and their counts, sorted by label in UTF-16 code-unit order (as `Store.labels` requires). */
   labelCounts(): LabelCount[] {
-    const rows = this.#statement('SELECT label, count(*) AS count FROM pv_records GROUP BY label').all() as LabelCount[];
+    let rows: LabelCount[];
+    if (this.#cipher) {
+      // Labels are tags: each label is read from the first record that carries its tag.
+      const tagged = this.#statement('SELECT count(*) AS count, min(seq) AS first FROM pv_records GROUP BY label').all() as { count: number; first: number }[];
+      rows = tagged.map(({ count, first }) => ({ label: (this.getBySeq(first) as EmbeddingRecord).label, count }));
+    } else {
+      rows = this.#statement('SELECT label, count(*) AS count FROM pv_records GROUP BY label').all() as LabelCount[];
+    }
     return rows.sort((a, b) => (a.label < b.label ? -1 : a.label > b.label ? 1 : 0));
   }
 
@@ -358,7 +459,7 @@ export class RecordDatabase {
 
   /** How many records carry `label`. */
   countLabel(label: string): number {
-    return this.#statement('SELECT count(*) FROM pv_records WHERE label = ?').pluck().get(label) as number;
+    return this.#statement('SELECT count(*) FROM pv_records WHERE label = ?').pluck().get(this.labelKey(label)) as number;
   }
 
   /** Up to `limit` records with a sequence number above `afterSeq`, in insertion order. */
@@ -375,23 +476,35 @@ export class RecordDatabase {
     const rows =
       label === undefined
         ? this.#statement(`SELECT seq, ${this.#checkedColumns} FROM pv_records ORDER BY seq`).raw(true).iterate()
-        : this.#statement(`SELECT seq, ${this.#checkedColumns} FROM pv_records WHERE label = ? ORDER BY seq`).raw(true).iterate(label);
+        : this.#statement(`SELECT seq, ${this.#checkedColumns} FROM pv_records WHERE label = ? ORDER BY seq`).raw(true).iterate(this.labelKey(label));
     for (const row of rows as IterableIterator<unknown[]>) {
       this.#verify(row, 1);
-      yield [row[0] as number, row[10] as Uint8Array];
+      yield [row[0] as number, this.#vectorBytes(row)];
     }
   }
 
-  /** Streams `[seq, label, vector BLOB]` for records with a sequence number above `afterSeq`, in order. */
+  /**
+   * Streams `[seq, label key, vector BLOB]` for records with a sequence number above `afterSeq`, in order
+   * (the label key is the label, or its tag in an encrypted store: see {@link labelKey}).
+   */
   *labelledVectorRowsAfter(afterSeq: number): IterableIterator<[number, string, Uint8Array]> {
     const rows = this.#statement(`SELECT seq, ${this.#checkedColumns} FROM pv_records WHERE seq > ? ORDER BY seq`).raw(true).iterate(afterSeq);
     for (const row of rows as IterableIterator<unknown[]>) {
       this.#verify(row, 1);
-      yield [row[0] as number, row[2] as string, row[10] as Uint8Array];
+      yield [row[0] as number, row[2] as string, this.#vectorBytes(row)];
     }
   }
 
-  /** Streams `[seq, label]` for records with a sequence number up to `maxSeq` (reads the label index only). */
+  /** The vector bytes of a `seq, CHECKED_COLUMNS` row: the BLOB, or the opened sealed value. */
+  #vectorBytes(row: readonly unknown[]): Uint8Array {
+    const blob = row[10] as Uint8Array;
+    return this.#cipher ? openRecord(this.#cipher, row[1] as string, blob, this.file).vector : blob;
+  }
+
+  /**
+   * Streams `[seq, label key]` for records with a sequence number up to `maxSeq` (reads the label index
+   * only; see {@link labelKey}).
+   */
   labelRowsUpTo(maxSeq: number): IterableIterator<[number, string]> {
     return this.#statement('SELECT seq, label FROM pv_records INDEXED BY pv_records_label WHERE seq <= ?')
       .raw(true)
@@ -520,6 +633,17 @@ export class RecordDatabase {
     }
     const dimension = this.binding().dimension;
     if (dimension === null) throw new StoreCorruptError(`${this.file}: records exist but no dimension is stored`, { file: this.file });
+    if (this.#cipher) {
+      const { fields, vector } = openRecord(this.#cipher, row.id, row.vector, this.file);
+      return {
+        id: fields.i,
+        label: fields.l,
+        vector: decodeVector(vector, dimension, this.file),
+        modelId: row.model_id,
+        createdAt: row.created_at,
+        ...(fields.s ? { source: fields.s } : {}),
+      };
+    }
     const hasBox = row.box_x !== null && row.box_y !== null && row.box_width !== null && row.box_height !== null;
     const source =
       row.source_file !== null || hasBox
@@ -537,6 +661,49 @@ export class RecordDatabase {
       ...(source ? { source } : {}),
     };
   }
+}
+
+/**
+ * Refuses with `E_STORE_KEY`, through a read-only connection (nothing is written), an existing store opened
+ * without its key, with another key, or a plain store opened with a key.
+ */
+function checkKeyOnOpen(file: string, cipher: StoreCipher | null, busyTimeoutMs: number): void {
+  if (file === ':memory:' || file === '') return;
+  try {
+    if (statSync(file).size === 0) return;
+  } catch {
+    return;
+  }
+  // A read-only connection to a WAL database leaves behind the -wal and -shm files it had to create; when
+  // there are none, a read-write connection that only reads is used instead: closing it removes them again
+  // (its WAL is empty, so nothing is checkpointed into the file).
+  const readonly = existsSync(`${file}-wal`);
+  let db: Database.Database;
+  try {
+    db = new Database(file, { readonly, fileMustExist: true, timeout: busyTimeoutMs });
+  } catch (error) {
+    throw toStoreError(error, file, { untouched: true });
+  }
+  try {
+    checkSchema(db, file);
+    assertKey(db, file, cipher);
+  } catch (error) {
+    throw toStoreError(error, file, { untouched: true });
+  } finally {
+    db.close();
+  }
+}
+
+/** Throws `E_STORE_KEY` unless `cipher` fits the store in `db` (an empty database fits any). */
+function assertKey(db: Database.Database, file: string, cipher: StoreCipher | null): void {
+  if ((db.pragma('user_version', { simple: true }) as number) === 0) return;
+  const stored = db.prepare('SELECT value FROM pv_meta WHERE key = ?').pluck().get(KEY_CHECK_KEY) as string | undefined;
+  if (stored === undefined) {
+    if (cipher) throw new StoreKeyError(`${file} is not encrypted, but a key was given (encrypt it with rekeySqliteStore or pv store rekey); it was left untouched`, { file });
+    return;
+  }
+  if (!cipher) throw new StoreKeyError(`${file} is encrypted: its key is needed (encryption option, PV_STORE_KEY or PV_STORE_KEY_FILE); it was left untouched`, { file });
+  cipher.assertKey(stored, file);
 }
 
 /** Refuses, by its first bytes and without opening it, a non-empty file that is not an SQLite database. */

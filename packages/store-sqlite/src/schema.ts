@@ -78,8 +78,11 @@ export function checkSchema(db: BetterSqlite3.Database, file: string): void {
   }
 }
 
-/** Applies the migrations `db` lacks, in one immediate (write-locked) transaction. */
-export function migrate(db: BetterSqlite3.Database, file: string): void {
+/**
+ * Applies the migrations `db` lacks, in one immediate (write-locked) transaction; `onCreate` runs in that
+ * transaction when the database was empty (a new store).
+ */
+export function migrate(db: BetterSqlite3.Database, file: string, onCreate?: (db: BetterSqlite3.Database) => void): void {
   db.function('pv_record_checksum', { deterministic: true }, recordChecksum);
   const apply = db.transaction(() => {
     checkSchema(db, file);
@@ -88,6 +91,7 @@ export function migrate(db: BetterSqlite3.Database, file: string): void {
       db.exec(MIGRATIONS[v] as string);
       db.pragma(`user_version = ${v + 1}`);
     }
+    if (version === 0) onCreate?.(db);
   });
   if ((db.pragma('user_version', { simple: true }) as number) < MIGRATIONS.length) apply.immediate();
 }

@@ -1,6 +1,13 @@
 import type { Store } from '@pv/core';
+import type { StoreEncryption } from '@pv/store-crypto';
 import { checkDatabase, salvageDatabase, type SalvageOptions, type SalvageReport, type StoreCheckReport } from './integrity.js';
 import { RecordDatabase } from './record-database.js';
+
+/** Options of {@link checkStore} and {@link salvageStore}. */
+export interface CheckStoreOptions {
+  /** The key of an encrypted store (its records are read back and opened); without it such a store is `E_STORE_KEY`. */
+  readonly encryption?: StoreEncryption;
+}
 
 /**
  * Checks the SQLite store (or `@pv/store-hnsw` database) in `file` completely, without writing to it:
@@ -14,8 +21,8 @@ import { RecordDatabase } from './record-database.js';
  * if (!report.ok) console.log(report.problems, report.damaged);
  * ```
  */
-export function checkStore(file: string): StoreCheckReport {
-  const db = RecordDatabase.open(file, { inspectOnly: true, openCheck: 'none' });
+export function checkStore(file: string, options: CheckStoreOptions = {}): StoreCheckReport {
+  const db = RecordDatabase.open(file, { inspectOnly: true, openCheck: 'none', ...(options.encryption ? { encryption: options.encryption } : {}) });
   try {
     return checkDatabase(db);
   } finally {
@@ -35,8 +42,8 @@ export function checkStore(file: string): StoreCheckReport {
  * await target.close();
  * ```
  */
-export async function salvageStore(file: string, target: Pick<Store, 'add'>, options: SalvageOptions = {}): Promise<SalvageReport> {
-  const db = RecordDatabase.open(file, { inspectOnly: true, openCheck: 'none' });
+export async function salvageStore(file: string, target: Pick<Store, 'add'>, options: SalvageOptions & CheckStoreOptions = {}): Promise<SalvageReport> {
+  const db = RecordDatabase.open(file, { inspectOnly: true, openCheck: 'none', ...(options.encryption ? { encryption: options.encryption } : {}) });
   try {
     return await salvageDatabase(db, target, options);
   } finally {
