@@ -22,11 +22,19 @@ export async function settingsOf(options: EmbedderOptions & Partial<PipelineOpti
   });
 }
 
-/** Opens the settings' store through `@pv/stores`; a store opened for writing is bound to the settings' model. */
+/**
+ * Opens the settings' store through `@pv/stores`, with the settings' store key when one is named
+ * (`PV_STORE_KEY_FILE`, `PV_STORE_KEY`); a store opened for writing is bound to the settings' model.
+ */
 export async function openSettingsStore(settings: ResolvedSettings, options: { readonly readOnly?: boolean } = {}): Promise<Store> {
   const binding = options.readOnly ? {} : { modelId: settings.model.id, dimension: settings.model.dimension };
   try {
-    return await openStore(settings.store, { readOnly: options.readOnly ?? false, metric: settings.metric.id, ...binding });
+    return await openStore(settings.store, {
+      readOnly: options.readOnly ?? false,
+      metric: settings.metric.id,
+      ...binding,
+      ...(settings.storeEncryption ? { encryption: settings.storeEncryption } : {}),
+    });
   } catch (error) {
     // A store opened for reading that does not exist yet: nobody was enrolled there.
     if (options.readOnly && isPvError(error, 'E_NOT_FOUND')) {

@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
-import { InvalidArgumentError, NotFoundError } from '@pv/core';
+import { InvalidArgumentError, NotFoundError, type StoreKeySource } from '@pv/core';
 import { parseThreshold } from '@pv/settings';
 import { defaultStoreUri } from '@pv/settings/node';
 import { parseKeySpec } from './api-keys.js';
@@ -16,6 +16,11 @@ export interface ServerConfig {
   readonly port: number;
   /** Where faces are kept: any store URI of `@pv/stores` (`file:`, `sqlite:`, `hnsw:`, `postgres://`, `memory:`); default pv's default store, shared with the CLI (`file:~/.local/share/pv/faces.pv`). Env `PV_STORE`. */
   readonly store: string;
+  /**
+   * The key the store (and the CompreFace collections' file stores) is encrypted with at rest; when not
+   * given, `PV_STORE_KEY_FILE` or `PV_STORE_KEY` names it (see `@pv/settings`), else the stores are plain.
+   */
+  readonly storeEncryption?: StoreKeySource;
   /** Embedder model id from `@pv/models` (default `mobilefacenet`). Env `PV_MODEL`. */
   readonly model: string;
   /**

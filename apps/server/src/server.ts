@@ -1,6 +1,6 @@
 import { Gallery, type Metric } from '@pv/core';
 import { loadLocalModels } from '@pv/model-fetch';
-import { resolveSettings, type ResolvedSettings } from '@pv/settings';
+import { STORE_KEY_ENV, resolveSettings, type ResolvedSettings } from '@pv/settings';
 import { defaultStoreUri, readConfigFile, savedThresholds } from '@pv/settings/node';
 import { openStore } from '@pv/stores';
 import type { FastifyInstance } from 'fastify';
@@ -50,6 +50,8 @@ function servedSettings(config: ServerConfig): ResolvedSettings {
       ...(config.detector !== undefined ? { detector: config.detector } : {}),
       ...(config.threshold !== undefined ? { threshold: config.threshold } : {}),
     },
+    // Only the store key is taken from the environment here (the rest of the config was read by loadServerConfig).
+    env: { [STORE_KEY_ENV.file]: process.env[STORE_KEY_ENV.file], [STORE_KEY_ENV.key]: process.env[STORE_KEY_ENV.key] },
     config: { thresholds: savedThresholds(readConfigFile()) },
     defaultStore: defaultStoreUri(),
   });
@@ -79,14 +81,26 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
   await loadLocalModels();
   const settings = servedSettings(resolved);
   const withKeys: ServerConfig = generatedApiKey ? { ...resolved, apiKeys: [generatedApiKey] } : resolved;
-  const config: ServerConfig = { ...withKeys, store: settings.store, detector: settings.detector, threshold: settings.threshold };
+  const storeEncryption = resolved.storeEncryption ?? settings.storeEncryption;
+  const config: ServerConfig = {
+    ...withKeys,
+    store: settings.store,
+    detector: settings.detector,
+    threshold: settings.threshold,
+    ...(storeEncryption ? { storeEncryption } : {}),
+  };
   const { info: model, metric } = servedModel(settings);
   const logger = pino(
     { level: config.logLevel, redact: { paths: ['req.headers.authorization', 'req.headers["x-api-key"]'], censor: '[redacted]' } },
     logStream,
   );
 
-  const store = await openStore(config.store, { modelId: model.id, dimension: model.dimension, metric: metric.id });
+  const store = await openStore(config.store, {
+    modelId: model.id,
+    dimension: model.dimension,
+    metric: metric.id,
+    ...(config.storeEncryption ? { encryption: config.storeEncryption } : {}),
+  });
   let pool: InferencePool;
   try {
     pool = await InferencePool.start({

@@ -2,6 +2,13 @@ import { InvalidArgumentError } from './errors.js';
 import type { Store } from './store.js';
 
 /** How to open a store, whatever its kind. Drivers ignore what does not apply to them. */
+/**
+ * Where an encrypted store's 256-bit key comes from: the bytes themselves, a key file (32 raw bytes, base64
+ * or hex; owner-only), or an environment variable (base64 or hex). `@pv/store-crypto` loads it
+ * (`StoreEncryption` there is this type).
+ */
+export type StoreKeySource = { readonly key: Uint8Array } | { readonly keyFile: string } | { readonly keyEnv: string };
+
 export interface StoreOpenOptions {
   /** Open for reading only where the store supports it (no lock, no writes). */
   readonly readOnly?: boolean;
@@ -11,6 +18,12 @@ export interface StoreOpenOptions {
   readonly modelId?: string;
   /** Bind a new store to this dimension; a store of another is `E_DIM_MISMATCH`. */
   readonly dimension?: number;
+  /**
+   * Encryption at rest, for the stores pv keeps on disk (file, sqlite, hnsw): a new store is created
+   * encrypted with this key; an existing one must have been encrypted with it (`E_STORE_KEY` otherwise,
+   * the store left untouched). Stores that keep nothing at rest (memory) ignore it; others refuse it.
+   */
+  readonly encryption?: StoreKeySource;
 }
 
 /**
@@ -26,6 +39,11 @@ export interface StoreDriver {
   readonly extensions?: readonly string[];
   /** Opens (creating when missing, unless read-only) the store `uri` names; `uri` keeps its scheme. */
   open(uri: string, options: StoreOpenOptions): Promise<Store>;
+  /**
+   * Re-encrypts the (closed) store `uri` names from key `from` to key `to` (`undefined`: plain), for
+   * drivers of stores that pv encrypts at rest.
+   */
+  rekey?(uri: string, from: StoreKeySource | undefined, to: StoreKeySource | undefined): Promise<void>;
 }
 
 /** A driver, or a function that loads it on first use (so unused store packages cost nothing). */
@@ -89,11 +107,26 @@ export class StoreRegistry {
 
   /** Opens the store `uri` names with the driver of its scheme. */
   async open(uri: string, options: StoreOpenOptions = {}): Promise<Store> {
+    const { driver, full } = await this.#driverOf(uri);
+    return driver.open(full, options);
+  }
+
+  /**
+   * Re-encrypts the store `uri` names from key `from` to key `to` (`undefined` on either side: plain) with
+   * its driver's `rekey`. A kind of store pv does not encrypt is `E_INVALID_ARGUMENT`.
+   */
+  async rekey(uri: string, from: StoreKeySource | undefined, to: StoreKeySource | undefined): Promise<void> {
+    const { driver, full, scheme } = await this.#driverOf(uri);
+    if (!driver.rekey) throw new InvalidArgumentError(`${scheme}: stores are not encrypted by pv, so they cannot be rekeyed`, { uri });
+    await driver.rekey(full, from, to);
+  }
+
+  async #driverOf(uri: string): Promise<{ driver: StoreDriver; full: string; scheme: string }> {
     const scheme = this.schemeOf(uri);
     const entry = this.#entries.find((e) => e.schemes.includes(scheme)) as Entry;
     const driver = await entry.load();
     const full = uri.toLowerCase().startsWith(`${scheme}:`) ? uri : `${scheme}:${uri}`;
-    return driver.open(full, options);
+    return { driver, full, scheme };
   }
 }
 

@@ -89,3 +89,20 @@ describe('resolveSettings', () => {
     expect(resolveSettings({ ...base, flags: { model: 'settings-test-facenet', detector: 'rfb320' } }).detector).toBe('rfb320');
   });
 });
+
+describe('resolveSettings: the store key', () => {
+  it('is absent for a plain store, and comes from the flag, PV_STORE_KEY_FILE, PV_STORE_KEY, then the config file', () => {
+    expect(resolveSettings(base).storeEncryption).toBeUndefined();
+    const config = { storeKeyFile: '/etc/pv/config.key' };
+    expect(resolveSettings({ ...base, config }).storeEncryption).toEqual({ keyFile: '/etc/pv/config.key' });
+    expect(resolveSettings({ ...base, config, env: { PV_STORE_KEY: 'x'.repeat(44) } }).storeEncryption).toEqual({ keyEnv: 'PV_STORE_KEY' });
+    expect(resolveSettings({ ...base, config, env: { PV_STORE_KEY_FILE: '/run/secrets/pv.key', PV_STORE_KEY: ' ' } }).storeEncryption).toEqual({ keyFile: '/run/secrets/pv.key' });
+    expect(resolveSettings({ ...base, flags: { storeKeyFile: 'flag.key' }, env: { PV_STORE_KEY_FILE: '/run/secrets/pv.key' } }).storeEncryption).toEqual({ keyFile: 'flag.key' });
+  });
+
+  it('refuses PV_STORE_KEY_FILE and PV_STORE_KEY set together', () => {
+    const { code, message } = codeAndMessage(() => resolveSettings({ ...base, env: { PV_STORE_KEY_FILE: 'a.key', PV_STORE_KEY: 'k' } }));
+    expect(code).toBe('E_INVALID_ARGUMENT');
+    expect(message).toContain('PV_STORE_KEY_FILE');
+  });
+});

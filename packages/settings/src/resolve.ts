@@ -1,4 +1,4 @@
-import { InvalidArgumentError, type Metric } from '@pv/core';
+import { InvalidArgumentError, type Metric, type StoreKeySource } from '@pv/core';
 import { getEmbedderModel, type EmbedderModelEntry } from '@pv/models';
 import { METRIC_IDS, isMetricId, metricById, type MetricId } from './metrics.js';
 import { parseThreshold } from './threshold.js';
@@ -16,6 +16,8 @@ export interface SettingsInput {
   readonly metric?: string;
   readonly threshold?: string | number;
   readonly store?: string;
+  /** A key file (32 raw bytes, base64 or hex; owner-only) that encrypts the store at rest. */
+  readonly storeKeyFile?: string;
 }
 
 /** A config file: settings, plus thresholds the user calibrated (`pv calibrate`), per model and metric. */
@@ -26,7 +28,10 @@ export interface SettingsFile extends SettingsInput {
 /** Where settings come from, most important first: flags, environment (`PV_*`), config file, catalog. */
 export interface SettingsSources {
   readonly flags?: SettingsInput;
-  /** Environment variables: `PV_MODEL`, `PV_DETECTOR`, `PV_METRIC`, `PV_THRESHOLD`, `PV_STORE`. */
+  /**
+   * Environment variables: `PV_MODEL`, `PV_DETECTOR`, `PV_METRIC`, `PV_THRESHOLD`, `PV_STORE`, and the store
+   * key: `PV_STORE_KEY_FILE` (a key file) or `PV_STORE_KEY` (the key itself, base64 or hex).
+   */
   readonly env?: Readonly<Record<string, string | undefined>>;
   readonly config?: SettingsFile;
   /** Where the config came from, for messages (e.g. its path). */
@@ -51,6 +56,12 @@ export interface ResolvedSettings {
    */
   readonly thresholdStatus: 'calibrated' | 'provisional' | 'chosen';
   readonly store: string;
+  /**
+   * The key the store is encrypted with at rest (pass it to `openStore` as `encryption`), or `undefined`
+   * for a plain store: `storeKeyFile` (flag), `PV_STORE_KEY_FILE`, `PV_STORE_KEY`, then `storeKeyFile` in
+   * the config file.
+   */
+  readonly storeEncryption: StoreKeySource | undefined;
   /** Where each value came from. */
   readonly from: {
     readonly model: SettingSource;
@@ -124,6 +135,7 @@ export function resolveSettings(sources: SettingsSources): ResolvedSettings {
     threshold,
     thresholdStatus,
     store,
+    storeEncryption: resolveStoreEncryption(sources),
     from: {
       model: modelFound?.from ?? 'default',
       detector: detectorFound?.from ?? (model.detector !== undefined ? 'catalog' : 'default'),
@@ -132,6 +144,31 @@ export function resolveSettings(sources: SettingsSources): ResolvedSettings {
       store: storeFound?.from ?? 'default',
     },
   };
+}
+
+/** The environment variables that name a store key: a key file, or the key itself. */
+export const STORE_KEY_ENV = { file: 'PV_STORE_KEY_FILE', key: 'PV_STORE_KEY' } as const;
+
+/**
+ * The store key the sources name (see {@link ResolvedSettings.storeEncryption}). Both `PV_STORE_KEY_FILE`
+ * and `PV_STORE_KEY` set is `E_INVALID_ARGUMENT` (which one would be meant?). The key itself is read when
+ * the store is opened (`@pv/store-crypto`), so a missing or malformed key is `E_STORE_KEY` then.
+ */
+export function resolveStoreEncryption(sources: Pick<SettingsSources, 'flags' | 'env' | 'config'>): StoreKeySource | undefined {
+  const flag = sources.flags?.storeKeyFile;
+  if (flag !== undefined && flag.trim() !== '') return { keyFile: flag.trim() };
+  const file = sources.env?.[STORE_KEY_ENV.file];
+  const key = sources.env?.[STORE_KEY_ENV.key];
+  const hasFile = file !== undefined && file.trim() !== '';
+  const hasKey = key !== undefined && key.trim() !== '';
+  if (hasFile && hasKey) {
+    throw new InvalidArgumentError(`Both ${STORE_KEY_ENV.file} and ${STORE_KEY_ENV.key} are set: set only one`, { name: STORE_KEY_ENV.file });
+  }
+  if (hasFile) return { keyFile: file.trim() };
+  if (hasKey) return { keyEnv: STORE_KEY_ENV.key };
+  const config = sources.config?.storeKeyFile;
+  if (config !== undefined && config.trim() !== '') return { keyFile: config.trim() };
+  return undefined;
 }
 
 function resolveThreshold(

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { readFileSync, statSync } from 'node:fs';
-import { InvalidArgumentError, StoreKeyError } from '@pv/core';
+import { InvalidArgumentError, StoreKeyError, type StoreKeySource } from '@pv/core';
 import { KEY_BYTES, StoreCipher } from './store-cipher.js';
 
 /**
@@ -11,7 +11,7 @@ import { KEY_BYTES, StoreCipher } from './store-cipher.js';
  *   its owner only (a file others may read is refused);
  * - `{ key }`: the 32 bytes themselves.
  */
-export type StoreEncryption = { readonly key: Uint8Array } | { readonly keyFile: string } | { readonly keyEnv: string };
+export type StoreEncryption = StoreKeySource;
 
 /** The environment variable the CLI and server read a store key from. */
 export const DEFAULT_KEY_ENV = 'PV_STORE_KEY';

@@ -1,5 +1,5 @@
 import { storeUriPath, type StoreDriver } from '@pv/core';
-import { FileStore } from './file-store.js';
+import { FileStore, rekeyFileStore } from './file-store.js';
 
 /** Opens `file:PATH` stores (and bare paths ending in `.pv`) for a store registry. */
 export const fileStoreDriver: StoreDriver = {
@@ -11,5 +11,9 @@ export const fileStoreDriver: StoreDriver = {
       readOnly: options.readOnly ?? false,
       ...(options.modelId !== undefined ? { modelId: options.modelId } : {}),
       ...(options.dimension !== undefined ? { dimension: options.dimension } : {}),
+      ...(options.encryption !== undefined ? { encryption: options.encryption } : {}),
     }),
+  rekey: async (uri, from, to) => {
+    await rekeyFileStore(storeUriPath(uri, 'file:PATH'), from, to);
+  },
 };

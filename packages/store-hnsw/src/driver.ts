@@ -3,6 +3,7 @@ import path from 'node:path';
 import { InvalidArgumentError, storeUriPath, type StoreDriver } from '@pv/core';
 import type { HnswSpace } from './gallery-index.js';
 import { HnswStore } from './hnsw-store.js';
+import { rekeyHnswStore } from './rekey.js';
 
 /** The database file of an `hnsw:DIR` store; the graph files are written beside it. */
 export const HNSW_DATABASE_FILE = 'gallery.db';
@@ -22,6 +23,8 @@ export const hnswStoreDriver: StoreDriver = {
       space: space satisfies HnswSpace,
       ...(options.modelId !== undefined ? { modelId: options.modelId } : {}),
       ...(options.dimension !== undefined ? { dimension: options.dimension } : {}),
+      ...(options.encryption !== undefined ? { encryption: options.encryption } : {}),
     });
   },
+  rekey: (uri, from, to) => rekeyHnswStore(path.join(storeUriPath(uri, 'hnsw:DIR'), HNSW_DATABASE_FILE), from, to),
 };

@@ -12,6 +12,10 @@ export const pgvectorStoreDriver: StoreDriver = {
   schemes: ['postgres', 'postgresql'],
   usage: 'postgres://USER:PASS@HOST/DB[?table=NAME]',
   open: (uri, options) => {
+    if (options.encryption !== undefined) {
+      // Silently storing in clear what was asked to be encrypted would be worse than refusing.
+      throw new InvalidArgumentError('pv does not encrypt PostgreSQL stores (pgvector must read the vectors): use the database server\'s storage encryption, and unset PV_STORE_KEY / PV_STORE_KEY_FILE for this store', { uri: redact(uri) });
+    }
     let url: URL;
     try {
       url = new URL(uri);

@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { InvalidArgumentError, copyStore, isPvError, storeUriPath } from '@pv/core';
+import { InvalidArgumentError, copyStore, isPvError, storeUriPath, type StoreKeySource } from '@pv/core';
 import { Option, type Command } from 'commander';
 import type { CommandRunner } from '../cli.js';
 import { METRIC_IDS, type MetricId } from '@pv/settings';
@@ -22,8 +22,10 @@ export interface CopyOptions extends StoreOptions, OutputOptions {
 export function registerStore(program: Command, run: CommandRunner): void {
   const group = program
     .command('store')
-    .summary('store stats, check, export, import and unlock')
-    .description('Inspect or check a store, move records between stores (file → sqlite → hnsw → postgres), salvage a damaged one, remove a stale lock.');
+    .summary('store stats, check, export, import, rekey and unlock')
+    .description(
+      'Inspect or check a store, move records between stores (file → sqlite → hnsw → postgres), salvage a damaged one, change its encryption key, remove a stale lock. An encrypted --store is opened with PV_STORE_KEY_FILE or PV_STORE_KEY; the other store of export and import is opened without a key.',
+    );
   withExamples(group, 'pv store stats --store sqlite:faces.db', 'pv store export hnsw:faces-index --store file:pv-store.pv');
 
   const stats = group.command('stats').description('What a store holds: model, dimension, faces per person.');
@@ -31,6 +33,27 @@ export function registerStore(program: Command, run: CommandRunner): void {
   withJson(stats);
   withExamples(stats, 'pv store stats --store file:pv-store.pv');
   stats.action((options: StoreOptions & OutputOptions) => run(options, async (output) => storeStats(await storeOf(options), output)));
+
+  const rekey = group
+    .command('rekey')
+    .description(
+      'Re-encrypt a file:, sqlite: or hnsw: store under a new key (or encrypt a plain one, or decrypt one). Close it everywhere first. The current key is PV_STORE_KEY_FILE or PV_STORE_KEY unless --key-file, --key-env or --plain says otherwise; afterwards only the new key opens the store.',
+    )
+    .option('--key-file <file>', 'the current key, from a key file')
+    .option('--key-env <name>', 'the current key, from this environment variable')
+    .option('--plain', 'the store is not encrypted yet')
+    .option('--new-key-file <file>', 'the new key, from a key file (make one with: openssl rand -base64 32 > new.key; chmod 600 new.key)')
+    .option('--new-key-env <name>', 'the new key, from this environment variable')
+    .option('--decrypt', 'write the store back in plain form');
+  withStore(rekey, 'the store to rekey');
+  withJson(rekey);
+  withExamples(
+    rekey,
+    'pv store rekey --store sqlite:faces.db --plain --new-key-file /run/secrets/pv.key',
+    'PV_STORE_KEY_FILE=old.key pv store rekey --store hnsw:faces-index --new-key-file new.key',
+    'pv store rekey --store file:pv-store.pv --key-file old.key --decrypt',
+  );
+  rekey.action((options: RekeyOptions) => run(options, async (output) => rekeyCommand(options, output)));
 
   const metricOption = (): Option =>
     new Option('--metric <metric>', 'the metric an hnsw or postgres target is indexed for when created').choices(METRIC_IDS).default('cosine');
@@ -51,7 +74,7 @@ export function registerStore(program: Command, run: CommandRunner): void {
   exportCommand.action((target: string, options: CopyOptions) =>
     run(options, async (output) => {
       const from = await storeOf(options);
-      return options.salvage ? salvage(from, target, options, output) : copyBetween(from, target, options, output);
+      return options.salvage ? salvage(from, { uri: target, encryption: undefined }, options, output) : copyBetween(from, { uri: target, encryption: undefined }, options, output);
     }),
   );
 
@@ -81,16 +104,58 @@ export function registerStore(program: Command, run: CommandRunner): void {
   withStore(importCommand, 'the store to copy into');
   withJson(importCommand);
   withExamples(importCommand, 'pv store import file:old-store.pv --store sqlite:faces.db');
-  importCommand.action((source: string, options: CopyOptions) => run(options, async (output) => copyBetween(source, await storeOf(options), options, output)));
+  importCommand.action((source: string, options: CopyOptions) =>
+    run(options, async (output) => copyBetween({ uri: source, encryption: undefined }, await storeOf(options), options, output)),
+  );
 }
 
-/** The store a command works on: --store, else PV_STORE, the config file or pv's default store. */
-async function storeOf(options: StoreOptions): Promise<string> {
-  return (await settingsOf({ ...(options.store !== undefined ? { store: options.store } : {}) })).store;
+/** The store a command works on (--store, else PV_STORE, the config file or pv's default store) and its key. */
+async function storeOf(options: StoreOptions): Promise<StoreRef> {
+  const settings = await settingsOf({ ...(options.store !== undefined ? { store: options.store } : {}) });
+  return { uri: settings.store, encryption: settings.storeEncryption };
 }
 
-async function storeStats(uri: string, output: Output): Promise<ExitStatus> {
-  const store = await openStore(uri, { readOnly: true });
+/** A store URI and the key it is encrypted with (none: plain). */
+interface StoreRef {
+  readonly uri: string;
+  readonly encryption: StoreKeySource | undefined;
+}
+
+const keyOf = (ref: StoreRef): { encryption?: StoreKeySource } => (ref.encryption ? { encryption: ref.encryption } : {});
+
+/** Options of `pv store rekey`. */
+interface RekeyOptions extends StoreOptions, OutputOptions {
+  readonly keyFile?: string;
+  readonly keyEnv?: string;
+  readonly plain?: boolean;
+  readonly newKeyFile?: string;
+  readonly newKeyEnv?: string;
+  readonly decrypt?: boolean;
+}
+
+async function rekeyCommand(options: RekeyOptions, output: Output): Promise<ExitStatus> {
+  const ref = await storeOf(options);
+  const current = [options.keyFile, options.keyEnv, options.plain].filter((v) => v !== undefined);
+  const next = [options.newKeyFile, options.newKeyEnv, options.decrypt].filter((v) => v !== undefined);
+  if (current.length > 1) throw new InvalidArgumentError('Give at most one of --key-file, --key-env and --plain');
+  if (next.length !== 1) throw new InvalidArgumentError('Give one of --new-key-file, --new-key-env and --decrypt');
+  const from: StoreKeySource | undefined =
+    options.keyFile !== undefined ? { keyFile: options.keyFile } : options.keyEnv !== undefined ? { keyEnv: options.keyEnv } : options.plain ? undefined : ref.encryption;
+  const to: StoreKeySource | undefined =
+    options.newKeyFile !== undefined ? { keyFile: options.newKeyFile } : options.newKeyEnv !== undefined ? { keyEnv: options.newKeyEnv } : undefined;
+  await stores.rekey(ref.uri, from, to);
+  output.result({ store: ref.uri, encrypted: to !== undefined, wasEncrypted: from !== undefined });
+  output.line(
+    to === undefined
+      ? `${ref.uri} is decrypted: it is now stored in plain form.`
+      : `${ref.uri} is ${from === undefined ? 'encrypted' : 're-encrypted'} under the new key; ${from === undefined ? 'it now needs that key to open' : 'the old key no longer opens it'}.`,
+  );
+  return ExitCode.ok;
+}
+
+async function storeStats(ref: StoreRef, output: Output): Promise<ExitStatus> {
+  const uri = ref.uri;
+  const store = await openStore(uri, { readOnly: true, ...keyOf(ref) });
   try {
     const info = await store.info();
     const labels = await store.labels();
@@ -104,10 +169,11 @@ async function storeStats(uri: string, output: Output): Promise<ExitStatus> {
   }
 }
 
-async function copyBetween(fromUri: string, toUri: string, options: CopyOptions, output: Output): Promise<ExitStatus> {
-  const from = await openStore(fromUri, { readOnly: true, metric: options.metric });
+async function copyBetween(fromRef: StoreRef, toRef: StoreRef, options: CopyOptions, output: Output): Promise<ExitStatus> {
+  const [fromUri, toUri] = [fromRef.uri, toRef.uri];
+  const from = await openStore(fromUri, { readOnly: true, metric: options.metric, ...keyOf(fromRef) });
   try {
-    const to = await openStore(toUri, { metric: options.metric });
+    const to = await openStore(toUri, { metric: options.metric, ...keyOf(toRef) });
     const progress = createProgress(!output.json, (line) => output.line(line));
     const interruption = catchInterrupt((text) => progress.note(output.colour.yellow(text)));
     let copied = 0;
@@ -153,9 +219,10 @@ async function databaseFileOf(uri: string, command: string): Promise<string> {
   throw new InvalidArgumentError(`pv store ${command} works on sqlite: and hnsw: stores, not ${scheme}:`, { store: uri });
 }
 
-async function checkCommand(uri: string, output: Output): Promise<ExitStatus> {
+async function checkCommand(ref: StoreRef, output: Output): Promise<ExitStatus> {
+  const uri = ref.uri;
   const { checkStore } = await import('@pv/store-sqlite');
-  const report = checkStore(await databaseFileOf(uri, 'check'));
+  const report = checkStore(await databaseFileOf(uri, 'check'), keyOf(ref));
   output.result({ store: uri, ...report });
   if (report.ok) {
     output.line(`${uri}: ${plural(report.records, 'record')}, no damage found.`);
@@ -168,13 +235,14 @@ async function checkCommand(uri: string, output: Output): Promise<ExitStatus> {
   return ExitCode.negative;
 }
 
-async function salvage(fromUri: string, toUri: string, options: CopyOptions, output: Output): Promise<ExitStatus> {
+async function salvage(fromRef: StoreRef, toRef: StoreRef, options: CopyOptions, output: Output): Promise<ExitStatus> {
+  const [fromUri, toUri] = [fromRef.uri, toRef.uri];
   const { salvageStore } = await import('@pv/store-sqlite');
   const file = await databaseFileOf(fromUri, 'export --salvage');
-  const to = await openStore(toUri, { metric: options.metric });
+  const to = await openStore(toUri, { metric: options.metric, ...keyOf(toRef) });
   const interruption = catchInterrupt((text) => output.line(output.colour.yellow(text)));
   try {
-    const report = await salvageStore(file, to, { signal: interruption.signal });
+    const report = await salvageStore(file, to, { signal: interruption.signal, ...keyOf(fromRef) });
     output.result({ from: fromUri, to: toUri, copied: report.copied, damaged: report.damaged, interrupted: false });
     output.line(`Salvaged ${plural(report.copied, 'record')} from ${fromUri} into ${toUri}; ${plural(report.damaged.length, 'damaged record')} left behind.`);
     for (const d of report.damaged.slice(0, 20)) output.line(`  record ${d.id ?? '?'} (seq ${d.seq}): ${d.reason}`);
@@ -190,7 +258,7 @@ async function salvage(fromUri: string, toUri: string, options: CopyOptions, out
   }
 }
 
-async function unlockCommand(uri: string, output: Output): Promise<ExitStatus> {
+async function unlockCommand({ uri }: StoreRef, output: Output): Promise<ExitStatus> {
   const scheme = stores.schemeOf(uri);
   if (scheme !== 'file') {
     output.result({ store: uri, removed: false, reason: 'no-lock-file' });

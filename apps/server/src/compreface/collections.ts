@@ -1,6 +1,6 @@
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
-import { Gallery, type Metric } from '@pv/core';
+import { Gallery, type Metric, type StoreKeySource } from '@pv/core';
 import { dataDirectory } from '@pv/settings/node';
 import { openStore } from '@pv/stores';
 import type { ServedModelInfo } from '../context.js';
@@ -15,11 +15,14 @@ export class Collections {
   readonly #inMemory: boolean;
   readonly #model: ServedModelInfo;
   readonly #metric: Metric;
+  readonly #encryption: StoreKeySource | undefined;
 
-  constructor(options: { readonly serverStore: string; readonly model: ServedModelInfo; readonly metric: Metric }) {
+  /** `encryption`: the server store's key, with which the collections' file stores are encrypted too. */
+  constructor(options: { readonly serverStore: string; readonly model: ServedModelInfo; readonly metric: Metric; readonly encryption?: StoreKeySource }) {
     this.#inMemory = options.serverStore.startsWith('memory:');
     this.#model = options.model;
     this.#metric = options.metric;
+    this.#encryption = options.encryption;
   }
 
   /** The store URI of a collection. */
@@ -35,7 +38,7 @@ export class Collections {
       const uri = this.storeUri(collectionId);
       gallery = (async () => {
         if (!this.#inMemory) await mkdir(path.join(dataDirectory(), 'compreface'), { recursive: true, mode: 0o700 });
-        const store = await openStore(uri, { modelId: id, dimension, metric: this.#metric.id });
+        const store = await openStore(uri, { modelId: id, dimension, metric: this.#metric.id, ...(this.#encryption ? { encryption: this.#encryption } : {}) });
         return new Gallery({ store, metric: this.#metric, threshold, modelId: id });
       })();
       gallery.catch(() => this.#galleries.delete(collectionId));

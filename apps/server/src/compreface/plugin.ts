@@ -30,7 +30,12 @@ export interface CompreFaceOptions {
 export function compreFaceApi(context: ServerContext, options: CompreFaceOptions = {}): (app: FastifyInstance) => Promise<void> {
   return async (app: FastifyInstance): Promise<void> => {
     const keys = new CompreFaceKeyStore(options.keyFile);
-    const collections = new Collections({ serverStore: context.config.store, model: context.model, metric: context.gallery.metric });
+    const collections = new Collections({
+      serverStore: context.config.store,
+      model: context.model,
+      metric: context.gallery.metric,
+      ...(context.config.storeEncryption ? { encryption: context.config.storeEncryption } : {}),
+    });
     const authorised = new WeakMap<FastifyRequest, CompreFaceKeyInfo>();
     const scope: CompreFaceScope = {
       keys,
