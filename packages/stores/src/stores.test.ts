@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -60,5 +61,31 @@ describe('openStore', () => {
     expect(stores.usages()).toEqual(['file:PATH', 'sqlite:PATH', 'hnsw:DIR', 'postgres://USER:PASS@HOST/DB[?table=NAME]', 'memory:']);
     const metric = await openStore(`hnsw:${path.join(dir, 'x')}`, { metric: 'manhattan' }).catch((e: unknown) => e);
     expect(isPvError(metric, 'E_INVALID_ARGUMENT')).toBe(true);
+  });
+});
+
+describe('encryption through the registry', () => {
+  const keyA = { key: new Uint8Array(randomBytes(32)) };
+  const keyB = { key: new Uint8Array(randomBytes(32)) };
+
+  it('opens file, sqlite and hnsw stores encrypted, and rekeys each by its URI', async () => {
+    for (const uri of [`file:${path.join(dir, 'enc.pv')}`, `sqlite:${path.join(dir, 'enc.db')}`, `hnsw:${path.join(dir, 'enc-index')}`]) {
+      const store = await openStore(uri, { metric: 'cosine', modelId: 'm', dimension: 2, encryption: keyA });
+      await store.add([{ label: 'alice-secret', vector: new Float32Array([1, 0]), modelId: 'm' }]);
+      await store.close();
+      expect(isPvError(await openStore(uri, { metric: 'cosine' }).catch((e: unknown) => e), 'E_STORE_KEY')).toBe(true);
+      await stores.rekey(uri, keyA, keyB);
+      expect(isPvError(await openStore(uri, { metric: 'cosine', encryption: keyA }).catch((e: unknown) => e), 'E_STORE_KEY')).toBe(true);
+      const again = await openStore(uri, { metric: 'cosine', encryption: keyB });
+      expect((await again.labels()).map((l) => l.label)).toEqual(['alice-secret']);
+      await again.close();
+    }
+  });
+
+  it('refuses to rekey a kind of store pv does not encrypt, and a key for PostgreSQL', async () => {
+    expect(isPvError(await stores.rekey('memory:', undefined, keyA).catch((e: unknown) => e), 'E_INVALID_ARGUMENT')).toBe(true);
+    const pg = await openStore('postgres://pv@localhost:1/pv', { encryption: keyA }).catch((e: unknown) => e);
+    expect(isPvError(pg, 'E_INVALID_ARGUMENT')).toBe(true);
+    expect((pg as Error).message).toContain('does not encrypt');
   });
 });
