@@ -160,5 +160,13 @@ describe('the audit trail of pv commands', { timeout: E2E_TIMEOUT_MS }, () => {
     const moved = await runPv(['people', 'show', 'Bob', '--store', store], work, { PV_AUDIT_TRAIL: elsewhere });
     expect(moved.code, moved.stderr).toBe(0);
     expect(await readFile(elsewhere, 'utf8')).toContain('"people show"');
+    // Recording off, pv people rm still removes the person from the trail kept beside the store.
+    expect(await readFile(trailFile, 'utf8')).toContain('"Bob"');
+    const erased = await runPv(['people', 'rm', 'Bob', '--store', store], work, { PV_AUDIT: 'off' });
+    expect(erased.code, erased.stderr).toBe(0);
+    const after = await readFile(trailFile, 'utf8');
+    expect(after).not.toContain('"Bob"');
+    expect(after.trim().split('\n')).toHaveLength(lines);
+    expect((await runPvJson<{ ok: boolean }>(['audit', '--store', store, '--verify'], work)).json.ok).toBe(true);
   });
 });
