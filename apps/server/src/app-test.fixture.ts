@@ -7,6 +7,7 @@ import type { FastifyInstance } from 'fastify';
 import { pino } from 'pino';
 import { ApiKeyRing } from './api-keys.js';
 import { buildApp } from './app.js';
+import { auditSettingsOf, ServerAudit } from './audit.js';
 import { resolveServerConfig, type ServerConfigInput } from './config.js';
 import type { ServerContext } from './context.js';
 
@@ -24,6 +25,7 @@ export async function closeApps(): Promise<void> {
 /** Builds and starts the app on 127.0.0.1 with `settings` (512-d `mobilefacenet` embeddings); returns its base URL. */
 export async function serveApp(settings: ServerConfigInput = {}, logStream?: Writable): Promise<string> {
   const config = resolveServerConfig({ apiKeys: [KEY_A, KEY_B], page: false, ...settings });
+  const keys = new ApiKeyRing(config.apiKeys);
   const context: ServerContext = {
     config,
     model: { id: 'mobilefacenet', dimension: 512, metric: 'cosine', threshold: 0.72 },
@@ -32,8 +34,10 @@ export async function serveApp(settings: ServerConfigInput = {}, logStream?: Wri
       inFlight: 0,
       embedImage: () => Promise.reject(new Error('inference stand-in: /work/secret/path.ts failed')),
     },
-    keys: new ApiKeyRing(config.apiKeys),
+    keys,
     lifecycle: { phase: 'ready' },
+    // The gallery is in memory, whatever config.store says: its trail is the configured one, if any.
+    audit: new ServerAudit({ settings: auditSettingsOf(config), keys, store: 'memory:' }),
     assets: { publicDir: '.', browserBundleDir: undefined, modelFiles: new Map() },
   };
   const app = await buildApp(context, logStream ? pino({ level: 'info' }, logStream) : pino({ level: 'silent' }));

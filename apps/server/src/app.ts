@@ -11,6 +11,7 @@ import { checkRawEmbeddings } from './embedding-input.js';
 import { ShedLog } from './shed-log.js';
 import { registerHealthRoutes } from './routes/health.js';
 import { registerPageRoutes } from './routes/page.js';
+import { registerPrivacyRoutes } from './routes/privacy.js';
 import { registerRecognitionRoutes } from './routes/recognition.js';
 import { registerSubjectRoutes } from './routes/subjects.js';
 
@@ -166,6 +167,7 @@ export async function buildApp(context: ServerContext, logger: FastifyBaseLogger
       });
       registerSubjectRoutes(v1, context);
       registerRecognitionRoutes(v1, context);
+      registerPrivacyRoutes(v1, context);
     },
     { prefix: '/v1' },
   );

@@ -65,6 +65,13 @@ export interface ServerConfig {
   readonly page: boolean;
   /** The models cache directory (default: `@pv/model-fetch`'s, i.e. `PV_MODELS_DIR` or `~/.cache/pv/models`). */
   readonly modelsDir: string | undefined;
+  /**
+   * Keep the audit trail of mutations and identity reads (default true; `@pv/privacy`). Turning it off drops
+   * the record of who did what with biometric data. Env `PV_AUDIT`.
+   */
+  readonly audit: boolean;
+  /** The audit trail file (default: beside the store, see `openStoreAuditTrail` of `@pv/privacy`). Env `PV_AUDIT_TRAIL`. */
+  readonly auditTrail: string | undefined;
 }
 
 /** Configuration as given: any subset of {@link ServerConfig}. */
@@ -96,6 +103,8 @@ export function defaultServerConfig(cores: number = availableParallelism()): Ser
     logLevel: 'info',
     page: true,
     modelsDir: undefined,
+    audit: true,
+    auditTrail: undefined,
   };
 }
 
@@ -183,6 +192,8 @@ const ENV_SETTINGS: readonly (readonly [string, keyof ServerConfig, Parser])[] =
   ['PV_LOG_LEVEL', 'logLevel', asString],
   ['PV_PAGE', 'page', asBoolean],
   ['PV_MODELS_DIR', 'modelsDir', asString],
+  ['PV_AUDIT', 'audit', asBoolean],
+  ['PV_AUDIT_TRAIL', 'auditTrail', asString],
 ];
 
 /** The settings given by `PV_*` environment variables (see {@link ServerConfig} for the names). */

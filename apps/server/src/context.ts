@@ -1,4 +1,5 @@
 import type { ApiKeyRing } from './api-keys.js';
+import type { ServerAudit } from './audit.js';
 import type { ServerConfig } from './config.js';
 import type { ServedModel } from './embedding-input.js';
 import type { Gallery } from '@pv/core';
@@ -33,6 +34,8 @@ export interface ServerContext {
   readonly inference: ImageInference;
   readonly keys: ApiKeyRing;
   readonly lifecycle: Lifecycle;
+  /** Records every mutation and identity read in the audit trail. */
+  readonly audit: ServerAudit;
   /** Files of the web page's private mode: the browser bundle folder and model files by id, when available. */
   readonly assets: PageAssets;
 }

@@ -202,6 +202,7 @@ describe('happy paths', () => {
         '/v1/subjects/{label}',
         '/v1/faces/{id}',
         '/v1/subjects/{label}/verify',
+        '/v1/subjects/{label}/export',
         '/v1/identify',
         '/v1/compare',
         '/healthz',

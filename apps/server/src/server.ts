@@ -7,6 +7,7 @@ import type { FastifyInstance } from 'fastify';
 import { pino, type DestinationStream } from 'pino';
 import { ApiKeyRing, generateApiKey } from './api-keys.js';
 import { buildApp } from './app.js';
+import { auditSettingsOf, ServerAudit } from './audit.js';
 import { resolveServerConfig, type ServerConfig, type ServerConfigInput } from './config.js';
 import type { Lifecycle, ServedModelInfo, ServerContext } from './context.js';
 import { InferencePool } from './inference/pool.js';
@@ -117,13 +118,15 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
     throw error;
   }
   const lifecycle: Lifecycle = { phase: 'starting' };
+  const keys = new ApiKeyRing(config.apiKeys);
   const context: ServerContext = {
     config,
     model,
     gallery: new Gallery({ store, metric, threshold: model.threshold, modelId: model.id }),
     inference: pool,
-    keys: new ApiKeyRing(config.apiKeys),
+    keys,
     lifecycle,
+    audit: new ServerAudit({ settings: auditSettingsOf(config), keys, store: config.store }),
     assets: locatePageAssets(['rfb320', 'landmarks68', model.id], config.modelsDir),
   };
 

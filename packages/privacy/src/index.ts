@@ -2,4 +2,5 @@ export { AUDIT_ACTIONS, type AuditAction, type AuditActor, type AuditEntry, type
 export { AuditTrail, auditTrailPathFor, localActor, type AuditFilter, type AuditRecorder, type AuditVerification } from './audit-trail.js';
 export { eraseDeleted, isErasingStore, type ErasingStore } from './erase-deleted.js';
 export { erasePerson, exportPerson, type ExportedRecord, type PersonErasure, type PersonExport } from './person.js';
-export { removeExpired, type RetentionOptions, type RetentionResult } from './retention.js';
+export { parseMaxAge, removeExpired, type RetentionOptions, type RetentionResult } from './retention.js';
+export { openStoreAuditTrail, storeAuditTrailPath, withoutPassword, type StoreTrailOptions } from './store-trail.js';

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { FileStore } from '@pv/store-file';
 import { randomVector, seededRandom } from '@pv/testkit';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { AuditTrail, auditTrailPathFor, erasePerson, exportPerson, removeExpired, type AuditRecorder } from './index.js';
+import { AuditTrail, auditTrailPathFor, erasePerson, exportPerson, parseMaxAge, removeExpired, type AuditRecorder } from './index.js';
 
 let dir: string;
 let store: FileStore;
@@ -69,5 +69,15 @@ describe('removeExpired', () => {
     expect(retention[0]).toMatchObject({ count: 2, subjects: [{ label: 'alice-smith', recordIds: [expect.any(String), expect.any(String)] }] });
     expect((await removeExpired(store, { maxAgeMs: 30 * 24 * 3600 * 1000, now })).removed).toBe(0);
     await expect(removeExpired(store, { maxAgeMs: -1 })).rejects.toMatchObject({ code: 'E_INVALID_ARGUMENT' });
+  });
+});
+
+describe('parseMaxAge', () => {
+  it('reads a whole number and a unit, and refuses anything else', () => {
+    expect(parseMaxAge('90d')).toBe(90 * 24 * 3600 * 1000);
+    expect(parseMaxAge(' 2y ')).toBe(2 * 365 * 24 * 3600 * 1000);
+    expect(parseMaxAge('30s')).toBe(30_000);
+    expect(parseMaxAge('5m')).toBe(300_000);
+    for (const bad of ['', '10', 'd', '1.5d', '-1d', '3 months', '9999999999999y']) expect(() => parseMaxAge(bad)).toThrow(/duration/u);
   });
 });

@@ -47,3 +47,33 @@ export async function removeExpired(store: Store, options: RetentionOptions): Pr
   }
   return { removed, labels, cutoff: cutoffText };
 }
+
+const DURATION_UNITS: Readonly<Record<string, number>> = {
+  s: 1000,
+  m: 60 * 1000,
+  h: 3600 * 1000,
+  d: 24 * 3600 * 1000,
+  w: 7 * 24 * 3600 * 1000,
+  y: 365 * 24 * 3600 * 1000,
+};
+
+/**
+ * Reads a retention limit written as a whole number and a unit — `s` seconds, `m` minutes, `h` hours,
+ * `d` days, `w` weeks, `y` years of 365 days (`90d`, `2y`) — as milliseconds for {@link removeExpired}.
+ * Anything else is `E_INVALID_ARGUMENT`.
+ *
+ * @example
+ * ```ts
+ * await removeExpired(store, { maxAgeMs: parseMaxAge('365d') });
+ * ```
+ */
+export function parseMaxAge(text: string): number {
+  const match = /^(\d+)\s*([smhdwy])$/u.exec(text.trim());
+  const unit = match ? DURATION_UNITS[match[2] as string] : undefined;
+  if (!match || unit === undefined) {
+    throw new InvalidArgumentError(`"${text}" is not a duration: write a whole number and a unit (s, m, h, d, w, y), e.g. 90d or 2y`, { value: text });
+  }
+  const ms = Number(match[1]) * unit;
+  if (!Number.isSafeInteger(ms)) throw new InvalidArgumentError(`The duration "${text}" is too long`, { value: text });
+  return ms;
+}

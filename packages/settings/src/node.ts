@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import path from 'node:path';
 import { InvalidArgumentError } from '@pv/core';
+import { resolveAuditSettings, type AuditSettings, type AuditSettingsInput } from './audit.js';
 import { resolveSettings, type ResolvedSettings, type SettingsFile, type SettingsInput } from './resolve.js';
 
 /**
@@ -115,4 +116,16 @@ export function loadSettings(flags: SettingsInput = {}, env: Readonly<Record<str
     configName: file,
     defaultStore: defaultStoreUri(env),
   });
+}
+
+/**
+ * {@link resolveAuditSettings} with this process's sources: the given flags, `process.env` (`PV_AUDIT`,
+ * `PV_AUDIT_TRAIL`) and the config file's `audit` and `auditTrail`. A relative trail path is resolved
+ * against the working directory.
+ */
+export function loadAuditSettings(flags: AuditSettingsInput = {}, env: Readonly<Record<string, string | undefined>> = process.env): AuditSettings {
+  const file = configPath(env);
+  const config = readConfigFile(file);
+  const settings = resolveAuditSettings({ flags, env, config, configName: file });
+  return settings.trail === undefined ? settings : { ...settings, trail: path.resolve(settings.trail) };
 }

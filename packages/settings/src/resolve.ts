@@ -22,6 +22,10 @@ export interface SettingsInput {
 
 /** A config file: settings, plus thresholds the user calibrated (`pv calibrate`), per model and metric. */
 export interface SettingsFile extends SettingsInput {
+  /** The audit trail: on (default) or off; see `resolveAuditSettings`. */
+  readonly audit?: boolean | string;
+  /** The audit trail file, instead of the one beside the store. */
+  readonly auditTrail?: string;
   readonly thresholds?: Readonly<Record<string, Readonly<Record<string, number>>>>;
 }
 

@@ -17,7 +17,7 @@ afterEach(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-async function roundTrip(uri: string, kind: abstract new (...args: never[]) => Store): Promise<void> {
+async function roundTrip(uri: string, kind: { readonly prototype: Store }): Promise<void> {
   const store = await openStore(uri, { metric: 'cosine', modelId: 'm', dimension: 2 });
   expect(store).toBeInstanceOf(kind);
   await store.add([{ label: 'alice', vector: new Float32Array([1, 0]), modelId: 'm' }]);

@@ -1,10 +1,9 @@
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { AuditTrail } from '@pv/privacy';
+import { AuditTrail, storeAuditTrailPath } from '@pv/privacy';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { pv } from './run-pv.fixture.js';
-import { auditTrailForStore } from './audit.js';
 
 let dir: string;
 beforeEach(async () => {
@@ -15,16 +14,15 @@ afterEach(async () => {
 });
 
 describe('pv audit', () => {
-  it('finds the trail beside each kind of store', () => {
-    expect(auditTrailForStore('file:/data/faces.pv')).toBe('/data/faces.pv.audit.jsonl');
-    expect(auditTrailForStore('sqlite:/data/faces.db')).toBe('/data/faces.db.audit.jsonl');
-    expect(auditTrailForStore('hnsw:/data/index')).toBe('/data/index/gallery.db.audit.jsonl');
-    expect(() => auditTrailForStore('postgres://u@h/db')).toThrow(/--trail/u);
+  it('refuses a store that keeps no trail without --trail', async () => {
+    const result = await pv('audit', '--store', 'memory:');
+    expect(result.status).toBe(2);
+    expect(result.stderr).toMatch(/--trail/u);
   });
 
   it('lists entries with filters, as text and JSON, and verifies the chain', async () => {
     const store = path.join(dir, 'faces.pv');
-    const trail = await AuditTrail.open(auditTrailForStore(`file:${store}`));
+    const trail = await AuditTrail.open((await storeAuditTrailPath(`file:${store}`)) as string);
     await trail.append({ action: 'enroll', subjects: ['alice'], count: 2 }, { kind: 'local-user', id: 'ann' }, 'cli@host');
     await trail.append({ action: 'search', subjects: ['alice', 'bob'] }, { kind: 'api-key', id: 'key-1' }, '192.0.2.4');
 

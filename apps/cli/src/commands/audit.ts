@@ -1,13 +1,11 @@
-import path from 'node:path';
-import { InvalidArgumentError, storeUriPath } from '@pv/core';
-import { AUDIT_ACTIONS, AuditTrail, auditTrailPathFor, type AuditAction, type AuditEntry, type AuditFilter } from '@pv/privacy';
+import { InvalidArgumentError } from '@pv/core';
+import { AUDIT_ACTIONS, AuditTrail, storeAuditTrailPath, type AuditAction, type AuditEntry, type AuditFilter } from '@pv/privacy';
+import { loadAuditSettings } from '@pv/settings/node';
 import { Option, type Command } from 'commander';
 import type { CommandRunner } from '../cli.js';
 import { withExamples, withJson, withStore, type OutputOptions, type StoreOptions } from '../cli-options.js';
 import { plural } from '../display.js';
 import { ExitCode, type ExitStatus, type Output } from '../output.js';
-import { HNSW_DATABASE_FILE } from '@pv/store-hnsw';
-import { stores } from '@pv/stores';
 import { settingsOf } from '../pipeline.js';
 
 /** Options of `pv audit`. */
@@ -21,26 +19,13 @@ export interface AuditOptions extends StoreOptions, OutputOptions {
   readonly verify?: boolean;
 }
 
-/**
- * The audit trail of the store a `--store` URI names: `<file>.audit.jsonl` beside a file or SQLite store,
- * beside the database of an `hnsw:DIR` store. A PostgreSQL store has no file of its own: `E_INVALID_ARGUMENT`
- * (pass a trail file explicitly).
- */
-export function auditTrailForStore(uri: string): string {
-  const scheme = stores.schemeOf(uri);
-  const location = uri.toLowerCase().startsWith(`${scheme}:`) ? storeUriPath(uri, `${scheme}:PATH`) : uri;
-  if (scheme === 'file' || scheme === 'sqlite') return auditTrailPathFor(location);
-  if (scheme === 'hnsw') return auditTrailPathFor(path.join(location, HNSW_DATABASE_FILE));
-  throw new InvalidArgumentError(`A ${scheme}: store keeps no files beside it: name the audit trail with --trail FILE`, { store: uri });
-}
-
 /** Registers `pv audit`. */
 export function registerAudit(program: Command, run: CommandRunner): void {
   const command = program
     .command('audit')
     .summary('who enrolled, deleted, exported or searched whom')
     .description('Read the audit trail of a store (oldest first): who did what to whom, when and from where. --verify checks that no entry was edited, removed or inserted.')
-    .option('--trail <file>', 'the trail file (default: the one beside --store)')
+    .option('--trail <file>', 'the trail file (default: PV_AUDIT_TRAIL, else the one beside --store)')
     .option('--subject <label>', 'only entries naming this person')
     .addOption(new Option('--action <action>', 'only this action').choices(AUDIT_ACTIONS))
     .option('--actor <id>', 'only entries of this API key id or local user')
@@ -54,7 +39,7 @@ export function registerAudit(program: Command, run: CommandRunner): void {
 }
 
 async function readAudit(options: AuditOptions, output: Output): Promise<ExitStatus> {
-  const file = options.trail ?? auditTrailForStore((await settingsOf({ ...(options.store !== undefined ? { store: options.store } : {}) })).store);
+  const file = options.trail ?? (await trailOf((await settingsOf({ ...(options.store !== undefined ? { store: options.store } : {}) })).store));
   const trail = await AuditTrail.open(file);
   if (options.verify === true) {
     const result = await trail.verify();
@@ -69,6 +54,13 @@ async function readAudit(options: AuditOptions, output: Output): Promise<ExitSta
   for (const entry of entries) output.line(describe(entry));
   output.line(output.colour.dim(`${plural(entries.length, 'entry', 'entries')} in ${file}`));
   return ExitCode.ok;
+}
+
+/** The trail of a store as pv finds it everywhere (`PV_AUDIT_TRAIL`, else beside the store), read even when recording is off. */
+async function trailOf(store: string): Promise<string> {
+  const file = await storeAuditTrailPath(store, { settings: { ...loadAuditSettings(), enabled: true } });
+  if (file === undefined) throw new InvalidArgumentError(`The store ${store} keeps no audit trail: name one with --trail FILE`, { store });
+  return file;
 }
 
 function filterOf(options: AuditOptions): AuditFilter {

@@ -34,6 +34,8 @@ import { failureReason } from '../face-files.js';
 import { catchInterrupt } from '../interrupt.js';
 import { ExitCode, type ExitStatus, type Output } from '../output.js';
 import { createProgress } from '../progress.js';
+import type { AuditRecorder } from '@pv/privacy';
+import { commandAudit } from '../command-audit.js';
 import { galleryOf, openEncoder, openSettingsStore, settingsOf, thresholdNote } from '../pipeline.js';
 
 /** Options of `pv enroll`. */
@@ -91,9 +93,10 @@ async function enroll(target: string, options: EnrollOptions, output: Output): P
     const gallery = galleryOf(settings, store);
     await gallery.checkModel();
     const analyses = [...reviewAnalyses(options.review), ...(options.requireLive ? (['liveness'] as const) : [])];
+    const audit = await commandAudit(settings.store);
     const encoder = await openEncoder(settings, { jobs: options.jobs, facePolicy: options.faces, analyses });
     try {
-      return await run(items, planFailures, { encoder, gallery, storeUri: settings.store, note: thresholdNote(settings) }, options, output);
+      return await run(items, planFailures, { encoder, gallery, storeUri: settings.store, note: thresholdNote(settings), audit }, options, output);
     } finally {
       await encoder.close();
     }
@@ -107,6 +110,7 @@ interface EnrollTools {
   readonly gallery: ReturnType<typeof galleryOf>;
   readonly storeUri: string;
   readonly note: string | undefined;
+  readonly audit: AuditRecorder | undefined;
 }
 
 async function run(
@@ -121,6 +125,8 @@ async function run(
   const interruption = catchInterrupt((text) => progress.note(colour.yellow(text)));
   for (const f of planFailures) progress.log(failureLine(output, f));
   progress.start(items.length, 'enroll');
+  // Record ids written, per label, for the audit entry.
+  const written = new Map<string, string[]>();
   let summary: Awaited<ReturnType<typeof enrollImages>>;
   try {
     summary = await enrollImages(tools.encoder, tools.gallery, items, {
@@ -131,6 +137,7 @@ async function run(
       signal: interruption.signal,
       onEvent: (event) => {
         if (event.type === 'enrolled') {
+          written.set(event.label, [...(written.get(event.label) ?? []), ...event.records.map((r) => r.id)]);
           const extra = event.faces.length > 1 ? colour.dim(` (${plural(event.faces.length, 'face')})`) : '';
           progress.log(`${colour.green('enrolled'.padEnd(14))}${displayPath(event.file)} → ${event.label}${extra}`);
         } else if (event.type === 'failed') progress.log(failureLine(output, event.failure));
@@ -140,6 +147,10 @@ async function run(
   } finally {
     progress.stop();
     interruption.dispose();
+  }
+  if (written.size > 0) {
+    const subjects = [...written.keys()];
+    await tools.audit?.record({ action: 'enroll', subjects, recordIds: subjects.map((l) => written.get(l) ?? []), count: summary.facesSaved });
   }
   const failures = [...planFailures, ...summary.failures];
   const total = await tools.gallery.store.count();

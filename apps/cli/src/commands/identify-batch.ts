@@ -7,6 +7,7 @@ import { displayPath, plural } from '../display.js';
 import { failureReason } from '../face-files.js';
 import { catchInterrupt } from '../interrupt.js';
 import { ExitCode, formatDistance, type ExitStatus, type Output } from '../output.js';
+import { commandAudit, namedSubjects } from '../command-audit.js';
 import { galleryOf, openEncoder, openSettingsStore } from '../pipeline.js';
 import { createProgress } from '../progress.js';
 
@@ -137,6 +138,9 @@ export async function identifyBatch(
   } finally {
     await store.close();
   }
+  const audit = await commandAudit(settings.store);
+  const subjects = namedSubjects(faces.flatMap((f) => f.candidates.map((c) => c.label)), UNKNOWN_LABEL);
+  await audit?.record({ action: 'search', subjects, count: faces.length, detail: `identify ${files.length} files` });
   const known = faces.filter((f) => f.prediction !== UNKNOWN_LABEL).length;
   const summary: IdentifySummary = { files: files.length, faces: faces.length, known, unknown: faces.length - known, noFace, failed: failures.length, interrupted };
   output.result({ threshold: settings.threshold, metric: settings.metric.id, model: settings.model.id, summary, faces, failures });

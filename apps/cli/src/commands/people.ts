@@ -1,13 +1,26 @@
+import { chmod, writeFile } from 'node:fs/promises';
 import { NotFoundError, printableLabel, renameLabel, unknownLabelError, type EmbeddingRecord, type Store } from '@pv/core';
+import { erasePerson, exportPerson, parseMaxAge, removeExpired, type AuditRecorder } from '@pv/privacy';
 import type { Command } from 'commander';
 import type { CommandRunner } from '../cli.js';
 import { withExamples, withJson, withStore, type OutputOptions, type StoreOptions } from '../cli-options.js';
 import { plural } from '../display.js';
 import { describeBox } from '../faces.js';
 import { ExitCode, type ExitStatus, type Output } from '../output.js';
+import { commandAudit, existingAuditTrail } from '../command-audit.js';
 import { openSettingsStore, settingsOf } from '../pipeline.js';
 
 type PeopleOptions = StoreOptions & OutputOptions;
+
+/** Options of `pv people export`. */
+interface ExportOptions extends PeopleOptions {
+  readonly out?: string;
+}
+
+/** Options of `pv people prune`. */
+interface PruneOptions extends PeopleOptions {
+  readonly maxAge: string;
+}
 
 /** One enrolled person as `pv people list` shows them. */
 interface Person {
@@ -22,9 +35,11 @@ interface Person {
 export function registerPeople(program: Command, run: CommandRunner): void {
   const group = program
     .command('people')
-    .summary('who is enrolled: list, show, rename (merge), rm, rm-face')
-    .description('Who is enrolled in the store, with face counts, source files and dates; rename or merge people; delete people or single faces.');
-  withExamples(group, 'pv people list', 'pv people show alice', 'pv people rename bob Robert', 'pv people rm-face 3f2a…');
+    .summary('who is enrolled: list, show, export, rename (merge), rm, rm-face, prune')
+    .description(
+      "Who is enrolled in the store, with face counts, source files and dates; export everything held about a person; rename or merge people; erase people or single faces; remove faces older than a retention limit. Every change and every read of a person's data is recorded in the store's audit trail (pv audit).",
+    );
+  withExamples(group, 'pv people list', 'pv people show alice', 'pv people export alice --out alice.json', 'pv people rename bob Robert', 'pv people rm-face 3f2a…', 'pv people prune --max-age 365d');
 
   const list = group.command('list').description('Every enrolled person with their number of faces and files and when they were enrolled.');
   withStore(list);
@@ -34,7 +49,23 @@ export function registerPeople(program: Command, run: CommandRunner): void {
   const show = group.command('show').description('The faces of one person: record id, source file, face box and date.').argument('<label>', 'the person');
   withStore(show);
   withJson(show);
-  show.action((label: string, options: PeopleOptions) => run(options, (output) => withPeopleStore(options, true, (store) => showPerson(store, label, output))));
+  show.action((label: string, options: PeopleOptions) =>
+    run(options, (output) => withPeopleStore(options, true, (store, audit) => showPerson(store, label, audit, output))),
+  );
+
+  const exportCommand = group
+    .command('export')
+    .description(
+      "Everything pv holds about one person, as JSON: their records (ids, embeddings, source files, face boxes, dates, model) and the audit trail's entries naming them. Recorded in the trail.",
+    )
+    .argument('<label>', 'the person')
+    .option('--out <file>', 'write the JSON to this file (owner-only) instead of standard output');
+  withStore(exportCommand);
+  withJson(exportCommand);
+  withExamples(exportCommand, 'pv people export alice --out alice.json');
+  exportCommand.action((label: string, options: ExportOptions) =>
+    run(options, (output) => withPeopleStore(options, true, (store, audit) => exportPersonCommand(store, label, options, audit, output))),
+  );
 
   const rename = group
     .command('rename')
@@ -44,25 +75,47 @@ export function registerPeople(program: Command, run: CommandRunner): void {
   withStore(rename);
   withJson(rename);
   rename.action((from: string, to: string, options: PeopleOptions) =>
-    run(options, (output) => withPeopleStore(options, false, (store) => renamePerson(store, from, to, output))),
+    run(options, (output) => withPeopleStore(options, false, (store, audit) => renamePerson(store, from, to, audit, output))),
   );
 
-  const rm = group.command('rm').description('Delete every face of a person.').argument('<label>', 'the person');
+  const rm = group
+    .command('rm')
+    .description(
+      "Erase a person: delete every face, make the deletion an erasure in the store's files, and remove their name and record ids from every audit entry (the entries and the chain stay).",
+    )
+    .argument('<label>', 'the person');
   withStore(rm);
   withJson(rm);
-  rm.action((label: string, options: PeopleOptions) => run(options, (output) => withPeopleStore(options, false, (store) => removePerson(store, label, output))));
+  rm.action((label: string, options: PeopleOptions) =>
+    run(options, (output) => withPeopleStore(options, false, (store, audit, uri) => removePerson(store, label, audit, uri, output))),
+  );
 
   const rmFace = group.command('rm-face').description('Delete one face by its record id (see pv people show).').argument('<id>', 'the record id');
   withStore(rmFace);
   withJson(rmFace);
-  rmFace.action((id: string, options: PeopleOptions) => run(options, (output) => withPeopleStore(options, false, (store) => removeFace(store, id, output))));
+  rmFace.action((id: string, options: PeopleOptions) =>
+    run(options, (output) => withPeopleStore(options, false, (store, audit) => removeFace(store, id, audit, output))),
+  );
+
+  const prune = group
+    .command('prune')
+    .description('Retention: delete (and erase) every face enrolled longer ago than --max-age, listing who lost faces. Recorded in the audit trail.')
+    .requiredOption('--max-age <duration>', 'the retention limit: a whole number and a unit, s m h d w y (y = 365 days), e.g. 365d');
+  withStore(prune);
+  withJson(prune);
+  withExamples(prune, 'pv people prune --max-age 365d --store sqlite:faces.db');
+  prune.action((options: PruneOptions) => run(options, (output) => withPeopleStore(options, false, (store, audit) => prunePeople(store, options.maxAge, audit, output))));
 }
 
-async function withPeopleStore(options: PeopleOptions, readOnly: boolean, work: (store: Store) => Promise<ExitStatus>): Promise<ExitStatus> {
+async function withPeopleStore(
+  options: PeopleOptions,
+  readOnly: boolean,
+  work: (store: Store, audit: AuditRecorder | undefined, storeUri: string) => Promise<ExitStatus>,
+): Promise<ExitStatus> {
   const settings = await settingsOf(options);
   const store = await openSettingsStore(settings, { readOnly });
   try {
-    return await work(store);
+    return await work(store, await commandAudit(settings.store), settings.store);
   } finally {
     await store.close();
   }
@@ -110,9 +163,10 @@ async function listPeople(store: Store, output: Output): Promise<ExitStatus> {
   return ExitCode.ok;
 }
 
-async function showPerson(store: Store, label: string, output: Output): Promise<ExitStatus> {
+async function showPerson(store: Store, label: string, audit: AuditRecorder | undefined, output: Output): Promise<ExitStatus> {
   const records = await recordsOf(store, label);
   if (records.length === 0) throw await unknownLabelError(store, label);
+  await audit?.record({ action: 'search', subjects: [label], recordIds: [records.map((r) => r.id)], count: records.length, detail: 'people show' });
   output.result({
     label,
     faces: records.map((r) => ({ id: r.id, file: r.source?.file ?? null, box: r.source?.box ?? null, enrolled: dateOf(r.createdAt), modelId: r.modelId })),
@@ -125,8 +179,10 @@ async function showPerson(store: Store, label: string, output: Output): Promise<
   return ExitCode.ok;
 }
 
-async function renamePerson(store: Store, from: string, to: string, output: Output): Promise<ExitStatus> {
+async function renamePerson(store: Store, from: string, to: string, audit: AuditRecorder | undefined, output: Output): Promise<ExitStatus> {
   const result = await renameLabel(store, from, to);
+  await audit?.record({ action: 'delete', subjects: [from], count: result.moved, detail: 'people rename: faces moved to another label' });
+  await audit?.record({ action: 'enroll', subjects: [result.to], count: result.added, detail: 'people rename: faces moved from another label' });
   output.result(result);
   if (result.mergedInto > 0) {
     output.line(`Merged ${plural(result.moved, 'face')} of ${printableLabel(from)} into ${printableLabel(result.to)} (now ${result.mergedInto + result.added}).`);
@@ -134,19 +190,57 @@ async function renamePerson(store: Store, from: string, to: string, output: Outp
   return ExitCode.ok;
 }
 
-async function removePerson(store: Store, label: string, output: Output): Promise<ExitStatus> {
-  const removed = await store.deleteLabel(label);
-  if (removed === 0) throw await unknownLabelError(store, label);
-  output.result({ label, removed, remaining: await store.count() });
-  output.line(`Deleted ${printableLabel(label)}: ${plural(removed, 'face')} removed.`);
+async function removePerson(store: Store, label: string, audit: AuditRecorder | undefined, storeUri: string, output: Output): Promise<ExitStatus> {
+  const named = await isNamed(store, label, audit);
+  if (!named) throw await unknownLabelError(store, label);
+  const erased = await erasePerson(store, label, audit);
+  // Recording is off: nothing is recorded, but a trail kept earlier still loses the person's fields.
+  const auditEntries = audit ? erased.auditEntries : ((await (await existingAuditTrail(storeUri))?.erasePerson(label)) ?? 0);
+  output.result({ label, removed: erased.records, auditEntries, remaining: await store.count() });
+  output.line(`Erased ${printableLabel(label)}: ${plural(erased.records, 'face')} removed, their name removed from ${plural(auditEntries, 'audit entry', 'audit entries')}.`);
   return ExitCode.ok;
 }
 
-async function removeFace(store: Store, id: string, output: Output): Promise<ExitStatus> {
+/** Whether the store or the audit trail holds anything about `label`. */
+async function isNamed(store: Store, label: string, audit: AuditRecorder | undefined): Promise<boolean> {
+  for await (const record of store.records()) if (record.label === label) return true;
+  if (audit) for await (const entry of audit.trail.entries({ subject: label })) if (entry) return true;
+  return false;
+}
+
+async function exportPersonCommand(store: Store, label: string, options: ExportOptions, audit: AuditRecorder | undefined, output: Output): Promise<ExitStatus> {
+  if (!(await isNamed(store, label, audit))) throw await unknownLabelError(store, label);
+  const data = await exportPerson(store, label, audit);
+  // The export is JSON with or without --json: on standard output, or in the --out file.
+  if (options.out === undefined) {
+    output.result(data);
+    output.line(JSON.stringify(data, null, 2));
+    return ExitCode.ok;
+  }
+  await writeFile(options.out, `${JSON.stringify(data, null, 2)}\n`, { mode: 0o600 });
+  await chmod(options.out, 0o600);
+  output.result({ label, out: options.out, records: data.records.length, auditEntries: data.audit.length });
+  output.line(`Exported ${printableLabel(label)}: ${plural(data.records.length, 'face')}, ${plural(data.audit.length, 'audit entry', 'audit entries')} → ${options.out}`);
+  return ExitCode.ok;
+}
+
+async function prunePeople(store: Store, maxAge: string, audit: AuditRecorder | undefined, output: Output): Promise<ExitStatus> {
+  const result = await removeExpired(store, { maxAgeMs: parseMaxAge(maxAge), ...(audit ? { audit } : {}) });
+  output.result({ ...result, remaining: await store.count() });
+  if (result.removed === 0) output.line(`No face was enrolled before ${result.cutoff}.`);
+  else {
+    output.line(`Removed ${plural(result.removed, 'face')} enrolled before ${result.cutoff}, of ${plural(result.labels.length, 'person', 'people')}:`);
+    for (const label of result.labels) output.line(`  ${printableLabel(label)}`);
+  }
+  return ExitCode.ok;
+}
+
+async function removeFace(store: Store, id: string, audit: AuditRecorder | undefined, output: Output): Promise<ExitStatus> {
   const record = await store.get(id);
   if (record === undefined || !(await store.delete(id))) {
     throw new NotFoundError(`No face with id "${id}" is enrolled (see pv people show <label>)`, { id });
   }
+  await audit?.record({ action: 'delete', subjects: [record.label], recordIds: [[id]], count: 1 });
   const left = await store.count();
   output.result({ id, removed: true, label: record.label, file: record.source?.file ?? null, remaining: left });
   output.line(`Deleted face ${id} of ${printableLabel(record.label)}${record.source?.file ? ` (${record.source.file})` : ''}.`);

@@ -9,6 +9,7 @@ import { plural } from '../display.js';
 import { catchInterrupt } from '../interrupt.js';
 import { ExitCode, type ExitStatus, type Output } from '../output.js';
 import { createProgress } from '../progress.js';
+import { commandAudit } from '../command-audit.js';
 import { settingsOf } from '../pipeline.js';
 
 /** Options of `pv store export` and `pv store import`. */
@@ -198,6 +199,7 @@ async function copyBetween(fromRef: StoreRef, toRef: StoreRef, options: CopyOpti
       interruption.dispose();
       await to.close();
     }
+    await auditCopy(fromUri, toUri, copied);
     output.result({ from: fromUri, to: toUri, copied, total, interrupted });
     if (interrupted) output.line(output.colour.yellow(`Interrupted: ${copied} of ${plural(total, 'record')} copied (whole batches).`));
     else output.line(`Copied ${plural(copied, 'record')} from ${fromUri} to ${toUri}.`);
@@ -205,6 +207,14 @@ async function copyBetween(fromRef: StoreRef, toRef: StoreRef, options: CopyOpti
   } finally {
     await from.close();
   }
+}
+
+/** Records a copy in both stores' trails: every record read out of one (`export`) and written into the other (`enroll`). */
+async function auditCopy(fromUri: string, toUri: string, copied: number): Promise<void> {
+  if (copied === 0) return;
+  const kind = (uri: string): string => stores.schemeOf(uri);
+  await (await commandAudit(fromUri))?.record({ action: 'export', count: copied, detail: `pv store: copied to a ${kind(toUri)}: store` });
+  await (await commandAudit(toUri))?.record({ action: 'enroll', count: copied, detail: `pv store: copied from a ${kind(fromUri)}: store` });
 }
 
 /** The SQLite database file behind an `sqlite:` or `hnsw:` store URI. */
@@ -243,6 +253,7 @@ async function salvage(fromRef: StoreRef, toRef: StoreRef, options: CopyOptions,
   const interruption = catchInterrupt((text) => output.line(output.colour.yellow(text)));
   try {
     const report = await salvageStore(file, to, { signal: interruption.signal, ...keyOf(fromRef) });
+    await auditCopy(fromUri, toUri, report.copied);
     output.result({ from: fromUri, to: toUri, copied: report.copied, damaged: report.damaged, interrupted: false });
     output.line(`Salvaged ${plural(report.copied, 'record')} from ${fromUri} into ${toUri}; ${plural(report.damaged.length, 'damaged record')} left behind.`);
     for (const d of report.damaged.slice(0, 20)) output.line(`  record ${d.id ?? '?'} (seq ${d.seq}): ${d.reason}`);

@@ -1,9 +1,10 @@
-import { InvalidArgumentError, type FacePolicy } from '@pv/core';
+import { InvalidArgumentError, UNKNOWN_LABEL, type FacePolicy } from '@pv/core';
 import type { Command } from 'commander';
 import type { CommandRunner } from '../cli.js';
 import { withExamples, withFacePolicy, withJson, withPipeline, withStore, type PipelineOptions, type StoreOptions } from '../cli-options.js';
 import { describeBox } from '../faces.js';
 import { ExitCode, formatDistance, type ExitStatus, type Output } from '../output.js';
+import { commandAudit, namedSubjects } from '../command-audit.js';
 import { openRecognizer, openSettingsStore, settingsOf } from '../pipeline.js';
 
 /** Options of `pv verify`. */
@@ -41,6 +42,8 @@ async function verify(image: string, options: VerifyOptions, output: Output): Pr
   });
   try {
     const result = await recognizer.verify(image, options.label);
+    const audit = await commandAudit(settings.store);
+    await audit?.record({ action: 'search', subjects: namedSubjects([options.label, result.prediction], UNKNOWN_LABEL), count: result.facesFound, detail: 'verify' });
     output.result({
       match: result.match,
       label: options.label,

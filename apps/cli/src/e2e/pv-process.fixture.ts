@@ -49,7 +49,7 @@ export function assertBuilt(): void {
  */
 function environment(cwd: string, extra: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = { ...process.env, NO_COLOR: '1', PV_HOME: cwd, PV_CONFIG_DIR: `${cwd}/pv-config`, ...extra };
-  for (const key of ['PV_STORE', 'PV_MODEL', 'PV_DETECTOR', 'PV_METRIC', 'PV_THRESHOLD', 'PV_CONFIG', 'PV_STORE_KEY', 'PV_STORE_KEY_FILE']) if (!(key in extra)) delete env[key];
+  for (const key of ['PV_STORE', 'PV_MODEL', 'PV_DETECTOR', 'PV_METRIC', 'PV_THRESHOLD', 'PV_CONFIG', 'PV_STORE_KEY', 'PV_STORE_KEY_FILE', 'PV_AUDIT', 'PV_AUDIT_TRAIL']) if (!(key in extra)) delete env[key];
   return env;
 }
 

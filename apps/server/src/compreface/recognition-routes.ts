@@ -1,6 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { checkLabel, type EmbeddingRecord, type Gallery } from '@pv/core';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { AuditEvent } from '@pv/privacy';
+import { identities } from '../audit.js';
 import type { ServerContext } from '../context.js';
 import { acceptEmbedding } from '../embedding-input.js';
 import { CompreFaceError } from './errors.js';
@@ -56,6 +58,15 @@ export function registerCompreFaceRecognition(app: FastifyInstance, context: Ser
     const key = scope.keyOf(request);
     return { gallery: await scope.collections.gallery(key.id), id: key.id, subjects: key.subjects };
   };
+  // The audit trail of the request's collection, naming its key's id (never the key).
+  const audit = (request: FastifyRequest, event: AuditEvent): Promise<void> => {
+    const { id } = scope.keyOf(request);
+    return context.audit.record(request, event, { store: scope.collections.storeUri(id), keyId: id });
+  };
+  const erase = async (request: FastifyRequest, gallery: Gallery, subject: string): Promise<number> => {
+    const { id } = scope.keyOf(request);
+    return (await context.audit.erase(request, gallery.store, subject, { store: scope.collections.storeUri(id), keyId: id })).records;
+  };
   const allSubjects = async (gallery: Gallery, explicit: readonly string[]): Promise<string[]> => {
     const labels = (await gallery.store.labels()).map((l) => l.label);
     return [...new Set([...explicit, ...labels])].sort();
@@ -66,12 +77,15 @@ export function registerCompreFaceRecognition(app: FastifyInstance, context: Ser
     const subject = subjectName(request.body.subject);
     if ((await allSubjects(gallery, subjects)).includes(subject)) throw new CompreFaceError('SUBJECT_ALREADY_EXISTS', 'Subject already exists');
     scope.keys.setSubjects(id, [...subjects, subject]);
+    await audit(request, { action: 'enroll', subjects: [subject], count: 0, detail: 'compreface: subject created' });
     return { subject };
   });
 
   app.get('/recognition/subjects', { config }, async (request) => {
     const { gallery, subjects } = await collection(request);
-    return { subjects: await allSubjects(gallery, subjects) };
+    const all = await allSubjects(gallery, subjects);
+    await audit(request, { action: 'search', count: all.length, detail: 'compreface: list subjects' });
+    return { subjects: all };
   });
 
   app.put<{ Params: { subject: string }; Body: { subject: string } }>(
@@ -88,6 +102,7 @@ export function registerCompreFaceRecognition(app: FastifyInstance, context: Ser
       await gallery.store.deleteLabel(from);
       await gallery.enroll(moved.map((r) => ({ id: r.id, label: to, embedding: r.vector, ...(r.source ? { source: r.source } : {}) })));
       scope.keys.setSubjects(id, [...subjects.filter((s) => s !== from), ...(subjects.includes(from) ? [to] : [])]);
+      await audit(request, { action: 'enroll', subjects: [to, from], recordIds: [moved.map((r) => r.id), []], count: moved.length, detail: 'compreface: subject renamed' });
       return { updated: true };
     },
   );
@@ -95,7 +110,7 @@ export function registerCompreFaceRecognition(app: FastifyInstance, context: Ser
   app.delete<{ Params: { subject: string } }>('/recognition/subjects/:subject', { config }, async (request) => {
     const { gallery, id, subjects } = await collection(request);
     const { subject } = request.params;
-    const deleted = await gallery.store.deleteLabel(subject);
+    const deleted = await erase(request, gallery, subject);
     if (deleted === 0 && !subjects.includes(subject)) throw new CompreFaceError('SUBJECT_NOT_FOUND', `Subject ${subject} is not found`);
     scope.keys.setSubjects(id, subjects.filter((s) => s !== subject));
     return { subject };
@@ -104,7 +119,7 @@ export function registerCompreFaceRecognition(app: FastifyInstance, context: Ser
   app.delete('/recognition/subjects', { config }, async (request) => {
     const { gallery, id, subjects } = await collection(request);
     const all = await allSubjects(gallery, subjects);
-    for (const subject of all) await gallery.store.deleteLabel(subject);
+    for (const subject of all) await erase(request, gallery, subject);
     scope.keys.setSubjects(id, []);
     return { deleted: all.length };
   });
@@ -124,6 +139,7 @@ export function registerCompreFaceRecognition(app: FastifyInstance, context: Ser
       const face = faces[0];
       if (!face) throw new CompreFaceError('NO_FACES_FOUND', 'No face is found in the given image');
       const [record] = await gallery.enroll([{ id: randomUUID(), label: subject, embedding: face.embedding, source: { box: face.detection.box } }]);
+      await audit(request, { action: 'enroll', subjects: [subject], recordIds: [record ? [record.id] : []], count: record ? 1 : 0 });
       return { image_id: record?.id, subject };
     },
   );
@@ -143,6 +159,7 @@ export function registerCompreFaceRecognition(app: FastifyInstance, context: Ser
       const { page, size, subject } = request.query;
       const { gallery } = await collection(request);
       const records = await recordsOf(gallery, subject || undefined);
+      await audit(request, { action: 'search', ...(subject ? { subjects: [subject] } : {}), count: records.length, detail: 'compreface: list faces' });
       return {
         faces: records.slice(page * size, (page + 1) * size).map((r) => ({ image_id: r.id, subject: r.label })),
         page_number: page,
@@ -159,9 +176,10 @@ export function registerCompreFaceRecognition(app: FastifyInstance, context: Ser
     async (request) => {
       const { gallery } = await collection(request);
       const { subject } = request.query;
-      if (subject) return { deleted: await gallery.store.deleteLabel(subject) };
+      const labels = subject ? [subject] : (await gallery.store.labels()).map((l) => l.label);
       let deleted = 0;
-      for (const { label } of await gallery.store.labels()) deleted += await gallery.store.deleteLabel(label);
+      for (const label of labels) deleted += await gallery.store.deleteLabel(label);
+      await audit(request, { action: 'delete', subjects: labels, count: deleted, detail: 'compreface: delete faces' });
       return { deleted };
     },
   );
@@ -170,6 +188,7 @@ export function registerCompreFaceRecognition(app: FastifyInstance, context: Ser
     const { gallery } = await collection(request);
     const record = await faceById(gallery, request.params.image_id);
     await gallery.store.delete(record.id);
+    await audit(request, { action: 'delete', subjects: [record.label], recordIds: [[record.id]], count: 1 });
     return { image_id: record.id, subject: record.label };
   });
 
@@ -183,6 +202,8 @@ export function registerCompreFaceRecognition(app: FastifyInstance, context: Ser
       const record = await gallery.store.get(id);
       if (record && (await gallery.store.delete(id))) deleted.push({ image_id: id, subject: record.label });
     }
+    const labels = [...new Set(deleted.map((d) => d.subject))];
+    await audit(request, { action: 'delete', subjects: labels, recordIds: labels.map((l) => deleted.filter((d) => d.subject === l).map((d) => d.image_id)), count: deleted.length });
     return deleted;
   });
 
@@ -206,6 +227,7 @@ export function registerCompreFaceRecognition(app: FastifyInstance, context: Ser
         similarity: toSimilarity(gallery.compare(face.embedding, stored.vector).distance, scope.similarity),
         ...pluginFields(face, plugins),
       }));
+      await audit(request, { action: 'search', subjects: [stored.label], recordIds: [[stored.id]], count: faces.length, detail: 'compreface: verify' });
       return { result, ...(request.query.status ? { plugins_versions: pluginVersions(context, plugins) } : {}) };
     },
   );
@@ -227,6 +249,7 @@ export function registerCompreFaceRecognition(app: FastifyInstance, context: Ser
         ...(request.query.status ? { execution_time: { detector_and_calculator: elapsed } } : {}),
       });
     }
+    await audit(request, { action: 'search', subjects: identities(result.flatMap((r) => r.subjects.map((s) => s.subject))), count: result.length, detail: 'compreface: recognize' });
     return { result, ...(request.query.status ? { plugins_versions: pluginVersions(context, plugins) } : {}) };
   });
 
@@ -255,6 +278,7 @@ export function registerCompreFaceRecognition(app: FastifyInstance, context: Ser
           similarities: candidates.map((c) => ({ subject: c.label, similarity: toSimilarity(c.distance, scope.similarity) })),
         });
       }
+      await audit(request, { action: 'search', subjects: identities(result.flatMap((r) => r.similarities.map((s) => s.subject))), count: result.length, detail: 'compreface: recognize embeddings' });
       return { result };
     },
   );
@@ -266,6 +290,7 @@ export function registerCompreFaceRecognition(app: FastifyInstance, context: Ser
       embedding: Array.from(embedding),
       similarity: toSimilarity(gallery.compare(embedding, stored.vector).distance, scope.similarity),
     }));
+    await audit(request, { action: 'search', subjects: [stored.label], recordIds: [[stored.id]], count: result.length, detail: 'compreface: verify embeddings' });
     return { result };
   });
 }

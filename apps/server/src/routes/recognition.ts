@@ -1,5 +1,6 @@
 import type { Box, FaceDetection, Identification } from '@pv/core';
 import type { FastifyInstance } from 'fastify';
+import { identities } from '../audit.js';
 import type { ServerContext } from '../context.js';
 import { acceptEmbedding } from '../embedding-input.js';
 import {
@@ -120,6 +121,7 @@ export function registerRecognitionRoutes(app: FastifyInstance, context: ServerC
         embedding = acceptEmbedding(body.embedding ?? [], body.modelId ?? '', model);
       }
       const verification = await gallery.verify(embedding, label);
+      await context.audit.record(request, { action: 'search', subjects: identities([label, verification.prediction]), count: 1, detail: 'verify' });
       return { label, ...verification, threshold: gallery.threshold, ...(face ? { face } : {}) };
     },
   );
@@ -187,6 +189,7 @@ export function registerRecognitionRoutes(app: FastifyInstance, context: ServerC
           });
         }
       }
+      await context.audit.record(request, { action: 'search', subjects: identities(faces.flatMap((f) => f.candidates.map((c) => c.label))), count: faces.length, detail: 'identify' });
       return { ...(image ? { image } : {}), metric: model.metric, threshold: gallery.threshold, faces };
     },
   );

@@ -64,7 +64,11 @@ export function registerSubjectRoutes(app: FastifyInstance, context: ServerConte
         },
       },
     },
-    async () => ({ subjects: await store.labels() }),
+    async (request) => {
+      const subjects = await store.labels();
+      await context.audit.record(request, { action: 'search', count: subjects.length, detail: 'list subjects' });
+      return { subjects };
+    },
   );
 
   app.get<{ Params: { label: string } }>(
@@ -91,6 +95,7 @@ export function registerSubjectRoutes(app: FastifyInstance, context: ServerConte
       const faces: FaceView[] = [];
       for await (const record of store.records()) if (record.label === label) faces.push(faceView(record));
       if (faces.length === 0) throw new NotFoundError(`No faces are enrolled for "${label}"`, { label });
+      await context.audit.record(request, { action: 'search', subjects: [label], recordIds: [faces.map((f) => f.id)], count: faces.length, detail: 'list faces' });
       return { label, faces };
     },
   );
@@ -125,6 +130,7 @@ export function registerSubjectRoutes(app: FastifyInstance, context: ServerConte
         vector = acceptEmbedding(body.embedding ?? [], body.modelId ?? '', context.model);
       }
       const [record] = await context.gallery.enroll([{ label, embedding: vector, ...(box ? { source: { box } } : {}) }]);
+      await context.audit.record(request, { action: 'enroll', subjects: [label], recordIds: [[(record as EmbeddingRecord).id]], count: 1 });
       reply.code(201);
       return { face: faceView(record as EmbeddingRecord) };
     },
@@ -135,7 +141,7 @@ export function registerSubjectRoutes(app: FastifyInstance, context: ServerConte
     {
       config: { auth: true, scope: 'admin' },
       schema: {
-        summary: 'Delete a subject and all its faces',
+        summary: "Erase a subject: delete all its faces (an erasure in the store's files) and its name and face ids from the audit trail",
         tags: ['subjects'],
         security: [{ apiKey: [] }],
         params: labelParamsSchema,
@@ -151,7 +157,7 @@ export function registerSubjectRoutes(app: FastifyInstance, context: ServerConte
     },
     async (request) => {
       const { label } = request.params;
-      const deleted = await store.deleteLabel(label);
+      const { records: deleted } = await context.audit.erase(request, store, label);
       if (deleted === 0) throw new NotFoundError(`No faces are enrolled for "${label}"`, { label });
       return { label, deleted };
     },
@@ -171,7 +177,9 @@ export function registerSubjectRoutes(app: FastifyInstance, context: ServerConte
     },
     async (request, reply) => {
       const { id } = request.params;
-      if (!(await store.delete(id))) throw new NotFoundError(`No face has id "${id}"`, { id });
+      const record = await store.get(id);
+      if (!record || !(await store.delete(id))) throw new NotFoundError(`No face has id "${id}"`, { id });
+      await context.audit.record(request, { action: 'delete', subjects: [record.label], recordIds: [[id]], count: 1 });
       reply.code(204);
     },
   );
