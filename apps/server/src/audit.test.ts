@@ -63,6 +63,8 @@ describe('the server audit trail (/v1)', () => {
       body: await imageForm({ image: celebaImage('7206', '183064') }),
     });
     expect(verified.status).toBe(200);
+    const faces = await fetchJson(`${served.url}/v1/subjects/${OTHER}/faces`, { headers: { 'x-api-key': READ_KEY } });
+    expect(faces.status).toBe(200);
 
     const list = await entries(v1Trail());
     expect(list.map((e) => [e.action, e.actor.kind, e.actor.id, e.origin, e.detail])).toEqual([
@@ -70,7 +72,9 @@ describe('the server audit trail (/v1)', () => {
       ['enroll', 'api-key', 'key-1', '127.0.0.1', null],
       ['search', 'api-key', 'key-1', '127.0.0.1', 'identify'],
       ['search', 'api-key', 'key-2', '127.0.0.1', 'verify'],
+      ['search', 'api-key', 'key-2', '127.0.0.1', 'list faces'],
     ]);
+    expect(list[4]?.subjects.map((s) => s?.label)).toEqual([OTHER]);
     expect(list[0]?.subjects).toEqual([{ label: PERSON, recordIds: [enrolled.body.face.id] }]);
     expect(list[2]?.subjects.map((s) => s?.label)).toContain(PERSON);
     expect(list[3]?.subjects.map((s) => s?.label)).toContain(PERSON);
@@ -105,6 +109,7 @@ describe('the server audit trail (/v1)', () => {
     const text = await readFile(v1Trail(), 'utf8');
     expect(text).not.toContain(PERSON);
     expect(text).toContain(OTHER);
+    expect(await readFile(path.join(home.dir, 'faces.pv'))).not.toContain(Buffer.from(PERSON));
     const trail = await AuditTrail.open(v1Trail());
     expect(await trail.verify()).toMatchObject({ ok: true, erasedSubjects: 4 });
     expect((await entries(v1Trail())).at(-1)).toMatchObject({ action: 'erase', actor: { id: 'key-1' }, count: 1, subjects: [] });
