@@ -1,7 +1,7 @@
 import { errorToData, failureOf, type ErrorData } from './error-data.js';
 import type { AnalysisKind, FaceAnalysis } from './analysis.js';
-import { FaceRejectedError, InvalidArgumentError, ModelMismatchError, PvError, StoreWriteError } from './errors.js';
-import { reviewAnalyses, reviewFace, type ReviewMode, type ReviewReason } from './review.js';
+import { InvalidArgumentError, ModelMismatchError, PvError, StoreWriteError } from './errors.js';
+import { faceRejectedError, notLiveReason, reviewAnalyses, reviewFace, type ReviewMode, type ReviewReason } from './review.js';
 import type { AbortSignalLike, EncodedFace, FaceEncoder, FacePolicy, FileFailure } from './face-encoder.js';
 import { faceRecordId, type FaceToEnroll, type Gallery } from './gallery.js';
 import type { ImageInput } from './image-loader.js';
@@ -224,15 +224,13 @@ function rejectionOf(file: string, faces: readonly { readonly analysis?: FaceAna
   const reasons: ReviewReason[] = [];
   for (const face of faces) {
     const analysis = face.analysis ?? {};
-    if (mode !== 'off') reasons.push(...reviewFace(analysis, mode).reasons);
-    const live = analysis.liveness;
-    if (requireLive && live && !live.live && !reasons.some((r) => r.code === 'not-live')) {
-      reasons.push({ code: 'not-live', message: `not live: liveness ${live.score.toFixed(2)} below ${live.threshold}`, measured: live.score, limit: live.threshold });
-    }
+    const found = mode !== 'off' ? reviewFace(analysis, mode).reasons : [];
+    reasons.push(...found);
+    const live = requireLive && analysis.liveness ? notLiveReason(analysis.liveness) : undefined;
+    if (live && !found.some((r) => r.code === 'not-live')) reasons.push(live);
   }
   if (reasons.length === 0) return undefined;
-  const error = new FaceRejectedError(`${file}: ${reasons.map((r) => r.message).join('; ')}`, { file, reasons: reasons.map((r) => ({ ...r })) });
-  return failureOf(file, error);
+  return failureOf(file, faceRejectedError(reasons, file, { file }));
 }
 
 function key(file: string, label: string): string {
