@@ -174,6 +174,28 @@ export function notLiveReason(liveness: LivenessResult): ReviewReason | undefine
 }
 
 /**
+ * Every reason to refuse one analysed face for enrollment under `mode` and `requireLive` (empty: accept it):
+ * the review's reasons, plus `not-live` under `requireLive` unless the review already gave it. The one rule of
+ * library enrollment (`enrollImages`), `pv enroll` and the server's enroll route.
+ */
+export function enrollmentReasons(analysis: FaceAnalysis, mode: ReviewMode, requireLive: boolean): ReviewReason[] {
+  const reasons = mode !== 'off' ? [...reviewFace(analysis, mode).reasons] : [];
+  if (requireLive && !reasons.some((r) => r.code === 'not-live')) {
+    if (!analysis.liveness) throw new InvalidArgumentError('requireLive needs the liveness analysis of the face (encode with analyses: ["liveness"])');
+    const notLive = notLiveReason(analysis.liveness);
+    if (notLive) reasons.push(notLive);
+  }
+  return reasons;
+}
+
+/** The analyses enrollment under `mode` and `requireLive` needs. */
+export function enrollmentAnalyses(mode: ReviewMode, requireLive: boolean): AnalysisKind[] {
+  const kinds = reviewAnalyses(mode);
+  if (requireLive && !kinds.includes('liveness')) kinds.push('liveness');
+  return kinds;
+}
+
+/**
  * The typed error of a rejected face: `E_FACE_REJECTED` whose message names `subject` (a file or image name,
  * when given) and every reason with its measured value, and whose `details.reasons` lists the reasons.
  */
