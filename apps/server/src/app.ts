@@ -12,6 +12,7 @@ import { ShedLog } from './shed-log.js';
 import { registerHealthRoutes } from './routes/health.js';
 import { registerPageRoutes } from './routes/page.js';
 import { registerRecognitionRoutes } from './routes/recognition.js';
+import { registerAnalysisRoutes } from './routes/analysis.js';
 import { registerSubjectRoutes } from './routes/subjects.js';
 
 declare module 'fastify' {
@@ -166,6 +167,7 @@ export async function buildApp(context: ServerContext, logger: FastifyBaseLogger
       });
       registerSubjectRoutes(v1, context);
       registerRecognitionRoutes(v1, context);
+      registerAnalysisRoutes(v1, context);
     },
     { prefix: '/v1' },
   );
