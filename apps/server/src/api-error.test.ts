@@ -59,10 +59,10 @@ describe('toErrorReply of a face rejection', () => {
     expect(reply.statusCode).toBe(422);
     expect(reply.body.error).toEqual({
       code: 'E_FACE_REJECTED',
-      message: '<path>: Liveness score 0.12 is below the minimum 0.5',
+      message: '<path>: Liveness score 0.120 is below the minimum 0.5',
       details: {
         liveness: { score: 0.12, threshold: 0.5 },
-        reasons: [{ code: 'not-live', message: 'Liveness score 0.12 is below the minimum 0.5', measured: 0.12, limit: 0.5 }],
+        reasons: [{ code: 'not-live', message: 'Liveness score 0.120 is below the minimum 0.5', measured: 0.12, limit: 0.5 }],
       },
     });
   });

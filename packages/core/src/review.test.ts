@@ -58,10 +58,10 @@ describe('livenessRejection', () => {
     expect(livenessRejection({ liveness: { score: 0.8, threshold: 0.5, live: true } })).toBeUndefined();
     const error = livenessRejection({ liveness: { score: 0.25, threshold: 0.5, live: false } }, 'photo.jpg');
     expect(error?.code).toBe('E_FACE_REJECTED');
-    expect(error?.message).toBe('photo.jpg: Liveness score 0.25 is below the minimum 0.5');
+    expect(error?.message).toBe('photo.jpg: Liveness score 0.250 is below the minimum 0.5');
     expect(error?.details).toEqual({
       liveness: { score: 0.25, threshold: 0.5 },
-      reasons: [{ code: 'not-live', message: 'Liveness score 0.25 is below the minimum 0.5', measured: 0.25, limit: 0.5 }],
+      reasons: [{ code: 'not-live', message: 'Liveness score 0.250 is below the minimum 0.5', measured: 0.25, limit: 0.5 }],
     });
     expect(() => livenessRejection({ pose: { yaw: 0, pitch: 0, roll: 0 } })).toThrow(expect.objectContaining({ code: 'E_INVALID_ARGUMENT' }));
   });

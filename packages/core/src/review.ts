@@ -167,7 +167,7 @@ export function notLiveReason(liveness: LivenessResult): ReviewReason | undefine
   if (liveness.live) return undefined;
   return {
     code: 'not-live',
-    message: `Liveness score ${round(liveness.score)} is below the minimum ${liveness.threshold}`,
+    message: `Liveness score ${liveness.score.toFixed(3)} is below the minimum ${liveness.threshold}`,
     measured: liveness.score,
     limit: liveness.threshold,
   };
