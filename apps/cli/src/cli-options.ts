@@ -1,6 +1,6 @@
 import { METRIC_IDS } from '@pv/settings';
 import { InvalidArgumentError as OptionValueError, Option, type Command } from 'commander';
-import type { FacePolicy } from '@pv/core';
+import { ANALYSIS_KINDS, parseAnalysisKinds, type AnalysisKind, type FacePolicy } from '@pv/core';
 
 /**
  * The detectors pv runs by id: `rfb320` (built in, fetched from the npm registry) and `mtcnn` (after
@@ -48,6 +48,30 @@ export function parsePositiveInteger(value: string): number {
     throw new OptionValueError('Expected a whole number of at least 1.');
   }
   return n;
+}
+
+/** Options of the commands that can check liveness and return face analyses (`verify`, `identify`). */
+export interface LivenessOptions {
+  /** `--require-live`. */
+  readonly requireLive?: boolean;
+  /** `--analyses a,b`, parsed. */
+  readonly analyses?: readonly AnalysisKind[];
+}
+
+/** Parses `--analyses liveness,pose` (unknown kinds are an error naming the known ones). */
+export function parseAnalysesOption(value: string): AnalysisKind[] {
+  try {
+    return parseAnalysisKinds(value.split(',').map((k) => k.trim()).filter(Boolean));
+  } catch (error) {
+    throw new OptionValueError(error instanceof Error ? error.message : String(error));
+  }
+}
+
+/** Adds `--require-live` and `--analyses` (verify, identify). */
+export function withLiveness(command: Command): Command {
+  return command
+    .option('--require-live', 'refuse faces the single-frame liveness check does not call live (E_FACE_REJECTED, exit 1)')
+    .addOption(new Option('--analyses <list>', `also report these face analyses, comma-separated: ${ANALYSIS_KINDS.join(',')}`).argParser(parseAnalysesOption));
 }
 
 /** Parses a TCP port, 0 (any free port) to 65535 (`--port`). */

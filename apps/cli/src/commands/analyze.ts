@@ -102,8 +102,15 @@ async function analyze(input: string, options: AnalyzeOptions, output: Output): 
 /** One face as a human line: the file, the face number and each analysis. */
 export function describeFace(f: AnalyzedFace, output: Pick<Output, 'colour'>): string {
   const { colour } = output;
-  const a = f.analysis;
-  const parts: string[] = [`${displayPath(f.file)} #${f.face}`];
+  const parts: string[] = [`${displayPath(f.file)} #${f.face}`, ...analysisParts(f.analysis, output)];
+  if (f.review) parts.push(f.review.accepted ? colour.green(`${f.review.mode}: accepted`) : colour.red(`${f.review.mode}: rejected (${f.review.reasons.map((r) => r.message).join('; ')})`));
+  return parts.join('  ');
+}
+
+/** Each analysis of a face in a few words (`pv analyze`, and `--analyses` of verify and identify). */
+export function analysisParts(a: FaceAnalysis, output: Pick<Output, 'colour'>): string[] {
+  const { colour } = output;
+  const parts: string[] = [];
   if (a.liveness) parts.push(`live ${a.liveness.live ? colour.green('yes') : colour.red('no')} (${a.liveness.score.toFixed(2)})`);
   if (a.pose) parts.push(`yaw ${a.pose.yaw.toFixed(0)}° pitch ${a.pose.pitch.toFixed(0)}° roll ${a.pose.roll.toFixed(0)}°`);
   if (a.eyes) parts.push(`eyes ${a.eyes.bothOpen ? 'open' : colour.yellow('closed')}`);
@@ -111,8 +118,7 @@ export function describeFace(f: AnalyzedFace, output: Pick<Output, 'colour'>): s
   if (a.gender) parts.push(`${a.gender.gender} (${a.gender.confidence.toFixed(2)})`);
   if (a.expression) parts.push(a.expression.expression);
   if (a.quality) parts.push(colour.dim(`${a.quality.faceSize.toFixed(0)} px, sharpness ${a.quality.sharpness.toFixed(0)}, brightness ${a.quality.brightness.toFixed(0)}, contrast ${a.quality.contrast.toFixed(0)}`));
-  if (f.review) parts.push(f.review.accepted ? colour.green(`${f.review.mode}: accepted`) : colour.red(`${f.review.mode}: rejected (${f.review.reasons.map((r) => r.message).join('; ')})`));
-  return parts.join('  ');
+  return parts;
 }
 
 const escapeXml = (s: string): string => s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&apos;' })[c] as string);

@@ -1,14 +1,25 @@
 import { InvalidArgumentError, UNKNOWN_LABEL, type FacePolicy } from '@pv/core';
 import type { Command } from 'commander';
 import type { CommandRunner } from '../cli.js';
-import { withExamples, withFacePolicy, withJson, withPipeline, withStore, type PipelineOptions, type StoreOptions } from '../cli-options.js';
+import {
+  withExamples,
+  withFacePolicy,
+  withJson,
+  withLiveness,
+  withPipeline,
+  withStore,
+  type LivenessOptions,
+  type PipelineOptions,
+  type StoreOptions,
+} from '../cli-options.js';
 import { describeBox } from '../faces.js';
+import { analysisParts } from './analyze.js';
 import { ExitCode, formatDistance, type ExitStatus, type Output } from '../output.js';
 import { commandAudit, namedSubjects } from '../command-audit.js';
 import { openRecognizer, openSettingsStore, settingsOf } from '../pipeline.js';
 
 /** Options of `pv verify`. */
-export interface VerifyOptions extends PipelineOptions, StoreOptions {
+export interface VerifyOptions extends PipelineOptions, StoreOptions, LivenessOptions {
   readonly label: string;
   readonly faces: FacePolicy;
 }
@@ -20,15 +31,16 @@ export function registerVerify(program: Command, run: CommandRunner): void {
     .summary('is this photo the enrolled person --label? (exit 0 yes, 1 no)')
     .description(
       "Is the face in <image> the enrolled person --label? (the reference's compare). Prints match, prediction and distance; " +
-        'exit code 0 on a match, 1 on no match, 2 on error.',
+        'exit code 0 on a match, 1 on no match (or a face refused by --require-live), 2 on error.',
     )
     .argument('<image>', 'a photo (the largest face is used)')
     .requiredOption('--label <label>', 'the enrolled person to check against');
   withFacePolicy(command, 'largest', 'a photo with several faces: largest verifies the largest clear face (and says so), strict refuses it (E_MULTIPLE_FACES)');
+  withLiveness(command);
   withPipeline(command);
   withStore(command);
   withJson(command);
-  withExamples(command, 'pv verify visitor.jpg --label alice', 'pv verify visitor.jpg --label alice --json');
+  withExamples(command, 'pv verify visitor.jpg --label alice', 'pv verify visitor.jpg --label alice --require-live --analyses pose --json');
   command.action((image: string, options: VerifyOptions) => run(options, (output) => verify(image, options, output)));
 }
 
@@ -36,12 +48,17 @@ async function verify(image: string, options: VerifyOptions, output: Output): Pr
   if (options.label.trim() === '') throw new InvalidArgumentError('--label must not be empty');
   const settings = await settingsOf(options);
   const store = await openSettingsStore(settings, { readOnly: true });
-  const recognizer = await openRecognizer(settings, { store, facePolicy: options.faces }).catch(async (error: unknown) => {
+  const recognizer = await openRecognizer(settings, {
+    store,
+    facePolicy: options.faces,
+    ...(options.analyses ? { analyses: options.analyses } : {}),
+    ...(options.requireLive ? { requireLive: true } : {}),
+  }).catch(async (error: unknown) => {
     await store.close();
     throw error;
   });
   try {
-    const result = await recognizer.verify(image, options.label);
+    const result = await recognizer.verify(image, options.label, options.analyses ? { analyses: options.analyses } : {});
     const audit = await commandAudit(settings.store);
     await audit?.record({ action: 'search', subjects: namedSubjects([options.label, result.prediction], UNKNOWN_LABEL), count: result.facesFound, detail: 'verify' });
     output.result({
@@ -55,6 +72,7 @@ async function verify(image: string, options: VerifyOptions, output: Output): Pr
       model: recognizer.encoder.info.model.id,
       box: result.detection?.box ?? null,
       facesFound: result.facesFound,
+      ...(result.analysis ? { analysis: result.analysis } : {}),
     });
     const { colour } = output;
     output.line(`match:      ${result.match ? colour.green('yes') : colour.red('no')}`);
@@ -63,6 +81,7 @@ async function verify(image: string, options: VerifyOptions, output: Output): Pr
       `distance:   ${formatDistance(result.distance)} to ${options.label} (threshold ${formatDistance(result.threshold)}, ${recognizer.metric.id})`,
     );
     if (result.detection) output.line(colour.dim(`face:       ${describeBox(result.detection.box)}`));
+    if (result.analysis) output.line(`analysis:   ${analysisParts(result.analysis, output).join('  ')}`);
     if (result.facesFound > 1) {
       output.line(colour.yellow(`The photo holds ${result.facesFound} faces: the largest was verified (--faces strict refuses such photos).`));
     }
