@@ -63,6 +63,8 @@ export interface VerifyResult extends Verification {
   readonly detection: FaceDetection;
   /** How many faces the photo held (the face verified is the largest clear one, or the only one under `strict`). */
   readonly facesFound: number;
+  /** Every face the photo held (the verified one, {@link VerifyResult.detection}, among them), for drawing. */
+  readonly detections: readonly FaceDetection[];
 }
 
 /** Result of {@link FaceRecognizer.compare}: {@link Comparison} plus the two faces that were used. */
@@ -260,7 +262,8 @@ export class FaceRecognizer {
     const face = found.find((f) => f.detection === chosen);
     if (!face) throw new NoFaceError();
     const facesFound = found.length;
-    if (!against) return { ...(await this.gallery.verify(face.embedding, label)), detection: face.detection, facesFound };
+    const detections = found.map((f) => f.detection);
+    if (!against) return { ...(await this.gallery.verify(face.embedding, label)), detection: face.detection, facesFound, detections };
     let nearest: Candidate | undefined;
     let claimed: Candidate | undefined;
     for (const e of against) {
@@ -277,6 +280,7 @@ export class FaceRecognizer {
       threshold: this.threshold,
       detection: face.detection,
       facesFound,
+      detections,
     };
   }
 
