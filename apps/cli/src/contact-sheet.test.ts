@@ -57,7 +57,7 @@ describe('contactSheetHtml', () => {
 
   it('keeps underscores and long names whole in captions, links relative and URL-encoded', () => {
     const html = contactSheetHtml('t', [{ name: 'p', faces: [face('/photos/Abel_Pacheco/Abel_Pacheco_0001 #2.jpg')] }]);
-    expect(html).toContain('<figcaption>Abel_Pacheco_0001 #2.jpg</figcaption>');
+    expect(html).toContain('<figcaption>Abel_<wbr>Pacheco_<wbr>0001 #2.<wbr>jpg</figcaption>');
     expect(html).toContain('href="../photos/Abel_Pacheco/Abel_Pacheco_0001%20%232.jpg"');
     expect(html).not.toMatch(/<(em|i|strong)>/u);
     expect(html).toContain('overflow-wrap:anywhere');

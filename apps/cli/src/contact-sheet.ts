@@ -53,10 +53,11 @@ export interface SheetCluster {
   readonly faces: readonly SheetEntry[];
 }
 
+/** A face cell; long captions may break after `_`, `-` and `.` (a `<wbr>`, which copies and reads as nothing). */
 function figure(f: SheetEntry): string {
   return (
     `<figure><a href="${escapeHtml(f.href)}" title="${escapeHtml(f.file)}"><img src="${f.thumbnail}" alt="${escapeHtml(f.caption)}"></a>` +
-    `<figcaption>${escapeHtml(f.caption)}</figcaption></figure>`
+    `<figcaption>${escapeHtml(f.caption).replace(/([_.-])/gu, '$1<wbr>')}</figcaption></figure>`
   );
 }
 
