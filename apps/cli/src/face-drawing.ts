@@ -71,7 +71,7 @@ export function faceMarksSvg(width: number, height: number, marks: readonly Face
 
 /**
  * Writes a copy of `file` with `marks` drawn on it to `target`: PNG for a `.png` target, else JPEG
- * (quality 90). The photo is auto-oriented first, as the detector saw it.
+ * (quality 90, full-resolution colour so thin boxes keep their colour). The photo is auto-oriented first, as the detector saw it.
  */
 export async function drawFaceMarks(file: string, marks: readonly FaceMark[], target: string): Promise<void> {
   const image = sharp(file, { limitInputPixels: 100_000_000 }).rotate();
@@ -79,7 +79,7 @@ export async function drawFaceMarks(file: string, marks: readonly FaceMark[], ta
   const width = meta.autoOrient?.width ?? meta.width ?? 0;
   const height = meta.autoOrient?.height ?? meta.height ?? 0;
   const drawn = image.composite([{ input: Buffer.from(faceMarksSvg(width, height, marks)), top: 0, left: 0 }]);
-  await (path.extname(target).toLowerCase() === '.png' ? drawn.png() : drawn.jpeg({ quality: 90 })).toFile(target);
+  await (path.extname(target).toLowerCase() === '.png' ? drawn.png() : drawn.jpeg({ quality: 90, chromaSubsampling: '4:4:4' })).toFile(target);
 }
 
 /** Where the drawn copy of `file` goes: `<out>/<name><ext>` (`ext` `.png` or `.jpg`). */
