@@ -90,7 +90,8 @@ body{font-family:system-ui,sans-serif;margin:1rem;background:#fafafa;color:#222}
 h1{font-size:1.3rem;margin:.2rem 0}h2{font-size:1rem;margin:.2rem 0}small{color:#777;font-weight:normal}
 .summary{color:#555;margin:.2rem 0 .6rem}
 section{background:#fff;border:1px solid #ddd;border-radius:6px;padding:.5rem;margin:.6rem 0}
-section.cluster{border-left:6px solid #999}
+section.cluster{border-left:6px solid #999;margin:0}
+.clusters{display:flex;flex-wrap:wrap;gap:.6rem;align-items:flex-start}
 .faces{display:flex;flex-wrap:wrap;gap:.4rem}
 .grid{display:grid;grid-template-columns:repeat(auto-fill,minmax(72px,1fr));gap:.3rem}
 figure{margin:0;width:96px;text-align:center}.grid figure{width:auto}
@@ -99,7 +100,7 @@ a:hover img{outline:2px solid #06c}
 figcaption{font-size:.65rem;color:#555;white-space:normal;overflow-wrap:anywhere;line-height:1.2}
 </style></head><body>
 <h1>${escapeHtml(title)}</h1>
-${options.summary ? `<p class="summary">${escapeHtml(options.summary)}</p>\n` : ''}${cards}
+${options.summary ? `<p class="summary">${escapeHtml(options.summary)}</p>\n` : ''}<div class="clusters">${cards}</div>
 ${grid}
 </body></html>
 `;
