@@ -72,6 +72,7 @@ export interface ServerConfig {
   readonly audit: boolean;
   /** The audit trail file (default: beside the store, see `openStoreAuditTrail` of `@pv/privacy`). Env `PV_AUDIT_TRAIL`. */
   readonly auditTrail: string | undefined;
+  /**
    * Refuse faces the single-frame liveness check does not call live on verify (422 `E_FACE_REJECTED`), identify
    * (the face is reported `rejected`, the others answered) and enroll (422). Opens the liveness model at start.
    * Default false. Env `PV_REQUIRE_LIVE`.

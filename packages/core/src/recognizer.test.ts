@@ -300,6 +300,8 @@ describe('verify (the reference’s compare_embeddings)', () => {
     const result = await recognizer({ store }).verify(pair, 'bob');
     expect(result).toMatchObject({ match: true, prediction: 'bob', facesFound: 2 });
     expect(result.detection.box).toEqual(large);
+    expect(result.detections.map((d) => d.box)).toEqual(expect.arrayContaining([small, large]));
+    expect(result.detections).toHaveLength(2);
     expect((await recognizer({ store }).verify(faces.photo({ vector: ALICE }), 'alice')).facesFound).toBe(1);
     await expectCode(recognizer({ store, facePolicy: 'strict' }).verify(pair, 'bob'), 'E_MULTIPLE_FACES');
   });

@@ -90,6 +90,8 @@ export interface VerifyResult extends Verification {
   readonly facesFound: number;
   /** The analyses asked for (`analyses`, and `liveness` under `requireLive`); absent when none were. */
   readonly analysis?: FaceAnalysis;
+  /** Every face the photo held (the verified one, {@link VerifyResult.detection}, among them), for drawing. */
+  readonly detections: readonly FaceDetection[];
 }
 
 /** Result of {@link FaceRecognizer.compare}: {@link Comparison} plus the two faces that were used. */
@@ -311,7 +313,8 @@ export class FaceRecognizer {
       if (rejected) throw rejected;
     }
     const facesFound = found.length;
-    const extra = { detection: face.detection, facesFound, ...(face.analysis ? { analysis: face.analysis } : {}) };
+    const detections = found.map((f) => f.detection);
+    const extra = { detection: face.detection, facesFound, detections, ...(face.analysis ? { analysis: face.analysis } : {}) };
     if (!against) return { ...(await this.gallery.verify(face.embedding, label)), ...extra };
     let nearest: Candidate | undefined;
     let claimed: Candidate | undefined;
