@@ -1,21 +1,23 @@
 import { randomBytes } from 'node:crypto';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { cp, mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import type { NewRecord, Store } from '@pv/core';
 import { cosine } from '@pv/metric-cosine';
-import { FileStore } from '@pv/store-file';
-import { HnswStore } from '@pv/store-hnsw';
-import { SqliteStore } from '@pv/store-sqlite';
+import type { StoreEncryption } from '@pv/store-crypto';
+import { FileStore, rekeyFileStore } from '@pv/store-file';
+import { HnswStore, rekeyHnswStore } from '@pv/store-hnsw';
+import { SqliteStore, rekeySqliteStore } from '@pv/store-sqlite';
 import type { BenchModule } from '../../../scripts/bench-types.js';
 import { median } from '../../../scripts/bench-timing.js';
 // The same deterministic 512-d unit vectors as the file-store benchmark.
 import { unitVectors } from '../../store-file/bench/index.js';
-import type { StoreEncryption } from '@pv/store-crypto';
 
 const DIMENSION = 512;
 const BATCH = 1000;
+const FILL_BATCH = 10_000;
 const SEARCHES = 10;
+const ROUNDS = 3;
 
 function records(vectors: Float32Array, from: number, to: number): NewRecord[] {
   return Array.from({ length: to - from }, (_, k) => {
@@ -26,84 +28,104 @@ function records(vectors: Float32Array, from: number, to: number): NewRecord[] {
 
 interface Kind {
   readonly name: string;
-  open(dir: string, encryption: StoreEncryption | undefined): Promise<Store>;
+  readonly file: string;
+  open(file: string, encryption: StoreEncryption | undefined): Promise<Store>;
+  rekey(file: string, from: StoreEncryption | undefined, to: StoreEncryption | undefined): Promise<unknown>;
 }
 
 const KINDS: readonly Kind[] = [
-  { name: 'FileStore', open: (dir, encryption) => FileStore.open(path.join(dir, 'faces.pv'), encryption ? { encryption } : {}) },
-  { name: 'SqliteStore (exact)', open: (dir, encryption) => SqliteStore.open(path.join(dir, 'faces.db'), encryption ? { encryption } : {}) },
+  { name: 'FileStore', file: 'faces.pv', open: (file, encryption) => FileStore.open(file, encryption ? { encryption } : {}), rekey: rekeyFileStore },
+  { name: 'SqliteStore (exact)', file: 'faces.db', open: (file, encryption) => SqliteStore.open(file, encryption ? { encryption } : {}), rekey: rekeySqliteStore },
   {
     name: 'HnswStore (efConstruction 64)',
-    open: (dir, encryption) => HnswStore.open(path.join(dir, 'gallery.db'), { space: 'cosine', efConstruction: 64, ...(encryption ? { encryption } : {}) }),
+    file: 'gallery.db',
+    open: (file, encryption) => HnswStore.open(file, { space: 'cosine', efConstruction: 64, ...(encryption ? { encryption } : {}) }),
+    rekey: rekeyHnswStore,
   },
 ];
 
-interface Row {
-  readonly kind: string;
-  readonly encrypted: boolean;
-  readonly fill: number;
-  readonly open: number;
-  readonly add: number;
-  readonly search: number;
+interface Timings {
+  open: number[];
+  add: number[];
+  first: number[];
+  search: number[];
 }
 
-async function measure(kind: Kind, encryption: StoreEncryption | undefined, vectors: Float32Array, count: number, queries: Float32Array): Promise<Row> {
-  const dir = await mkdtemp(path.join(os.tmpdir(), 'pv-bench-crypto-'));
+/** One round on a closed store: reopen and count, add one batch, the first search, then SEARCHES more; closed again. */
+async function round(kind: Kind, file: string, encryption: StoreEncryption | undefined, vectors: Float32Array, batchFrom: number, queries: Float32Array, into: Timings): Promise<void> {
+  let started = performance.now();
+  const store = await kind.open(file, encryption);
+  await store.count();
+  into.open.push(performance.now() - started);
   try {
-    let started = performance.now();
-    let store = await kind.open(dir, encryption);
-    for (let from = 0; from < count; from += 10 * BATCH) await store.add(records(vectors, from, Math.min(count, from + 10 * BATCH)));
-    await store.close();
-    const fill = (performance.now() - started) / 1000;
     started = performance.now();
-    store = await kind.open(dir, encryption);
-    await store.count();
-    const open = performance.now() - started;
+    await store.add(records(vectors, batchFrom, batchFrom + BATCH));
+    into.add.push(performance.now() - started);
     started = performance.now();
-    await store.add(records(vectors, count, count + BATCH));
-    const add = performance.now() - started;
-    const times: number[] = [];
     await store.search(queries.subarray(0, DIMENSION), { k: 10, metric: cosine });
-    for (let q = 0; q < SEARCHES; q++) {
+    into.first.push(performance.now() - started);
+    const times: number[] = [];
+    for (let q = 1; q <= SEARCHES; q++) {
       started = performance.now();
       await store.search(queries.subarray(q * DIMENSION, (q + 1) * DIMENSION), { k: 10, metric: cosine });
       times.push(performance.now() - started);
     }
-    await store.close();
-    return { kind: kind.name, encrypted: encryption !== undefined, fill, open, add, search: median(times) };
+    into.search.push(median(times));
   } finally {
-    await rm(dir, { recursive: true, force: true });
+    await store.close();
   }
 }
 
 const module: BenchModule = {
-  title: 'Encryption at rest: cost per store (open, add, search), 512-d',
+  title: 'Encryption at rest: cost per store (open, add, search, rekey), 512-d',
   order: 45,
   async run({ quick, log }) {
-    const count = quick ? 10_000 : 100_000;
-    const vectors = unitVectors(count + BATCH, 11);
-    const queries = unitVectors(SEARCHES, 12);
-    const encryption: StoreEncryption = { key: new Uint8Array(randomBytes(32)) };
-    const rows: Row[] = [];
-    for (const kind of KINDS) {
-      for (const key of [undefined, encryption]) {
-        log(`${kind.name} ${key ? 'encrypted' : 'plain'} at ${count}`);
-        rows.push(await measure(kind, key, vectors, count, queries));
-      }
-    }
-    const ratio = (a: number, b: number): string => `${(a / b).toFixed(2)}×`;
+    const count = Number(process.env.PV_BENCH_ENCRYPTION_COUNT ?? (quick ? 10_000 : 100_000));
+    const vectors = unitVectors(count + ROUNDS * 2 * BATCH, 11);
+    const queries = unitVectors(SEARCHES + 1, 12);
+    const key: StoreEncryption = { key: new Uint8Array(randomBytes(32)) };
     const lines = [
-      `${count.toLocaleString('en-US')} records of 512-d unit vectors (labels person-0…999, a source path each), filled in batches of ${10 * BATCH}, closed, then: **open** = reopen and count; **add** = one batch of ${BATCH} more; **search** = median of ${SEARCHES} cosine k=10 searches. Encrypted: AES-256-GCM via node:crypto (\`@pv/store-crypto\`): the file store seals the whole file; SQLite and HNSW seal each row's vector and fields and index labels and ids by HMAC tags; HNSW seals its graph file (staged in /dev/shm). The ratio column is encrypted / plain of the same store, in the same run.`,
+      `${count.toLocaleString('en-US')} records of 512-d unit vectors (labels person-0…999, a source path each). Each store is filled once in plain form (batches of ${FILL_BATCH.toLocaleString('en-US')}), copied, and the copy encrypted with the store's rekey function (**rekey**: AES-256-GCM via node:crypto, \`@pv/store-crypto\`), so both hold the same records (and, for HNSW, the same graph). Then ${ROUNDS} rounds alternate plain and encrypted: **open** = open and count (SQLite and HNSW: the bounded integrity check and the key check included; HNSW: reading, verifying and, encrypted, unsealing the graph file); **add** = one batch of ${BATCH} more; **first search** = the first cosine k=10 search after opening (SQLite: loads its search cache, decrypting every vector when encrypted); **search** = median of ${SEARCHES} more. Each cell is the median of the ${ROUNDS} rounds; ratio = encrypted / plain.`,
       '',
-      '| store | | fill (s) | open (ms) | add 1000 (ms) | search p50 (ms) |',
-      '| --- | --- | ---: | ---: | ---: | ---: |',
+      '| store | | fill (s) | rekey (s) | open (ms) | add 1000 (ms) | first search (ms) | search p50 (ms) |',
+      '| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: |',
     ];
-    for (let i = 0; i < rows.length; i += 2) {
-      const plain = rows[i] as Row;
-      const sealed = rows[i + 1] as Row;
-      lines.push(`| ${plain.kind} | plain | ${plain.fill.toFixed(1)} | ${plain.open.toFixed(0)} | ${plain.add.toFixed(0)} | ${plain.search.toFixed(2)} |`);
-      lines.push(`| | encrypted | ${sealed.fill.toFixed(1)} | ${sealed.open.toFixed(0)} | ${sealed.add.toFixed(0)} | ${sealed.search.toFixed(2)} |`);
-      lines.push(`| | ratio | ${ratio(sealed.fill, plain.fill)} | ${ratio(sealed.open, plain.open)} | ${ratio(sealed.add, plain.add)} | ${ratio(sealed.search, plain.search)} |`);
+    for (const kind of KINDS) {
+      const plainDir = await mkdtemp(path.join(os.tmpdir(), 'pv-bench-crypto-'));
+      const sealedDir = await mkdtemp(path.join(os.tmpdir(), 'pv-bench-crypto-'));
+      try {
+        const plainFile = path.join(plainDir, kind.file);
+        const sealedFile = path.join(sealedDir, kind.file);
+        log(`${kind.name}: filling ${count}`);
+        let started = performance.now();
+        const store = await kind.open(plainFile, undefined);
+        for (let from = 0; from < count; from += FILL_BATCH) await store.add(records(vectors, from, Math.min(count, from + FILL_BATCH)));
+        await store.close();
+        const fill = (performance.now() - started) / 1000;
+        await cp(plainDir, sealedDir, { recursive: true });
+        log(`${kind.name}: encrypting the copy`);
+        started = performance.now();
+        await kind.rekey(sealedFile, undefined, key);
+        const rekey = (performance.now() - started) / 1000;
+        const plain: Timings = { open: [], add: [], first: [], search: [] };
+        const sealed: Timings = { open: [], add: [], first: [], search: [] };
+        for (let r = 0; r < ROUNDS; r++) {
+          log(`${kind.name}: round ${r + 1} of ${ROUNDS}`);
+          const batch = count + r * BATCH;
+          await round(kind, plainFile, undefined, vectors, batch, queries, plain);
+          await round(kind, sealedFile, key, vectors, batch, queries, sealed);
+        }
+        const m = (t: Timings): number[] => [median(t.open), median(t.add), median(t.first), median(t.search)];
+        const [po, pa, pf, ps] = m(plain) as [number, number, number, number];
+        const [so, sa, sf, ss] = m(sealed) as [number, number, number, number];
+        const ratio = (a: number, b: number): string => `${(a / b).toFixed(2)}×`;
+        lines.push(`| ${kind.name} | plain | ${fill.toFixed(1)} | – | ${po.toFixed(0)} | ${pa.toFixed(0)} | ${pf.toFixed(1)} | ${ps.toFixed(2)} |`);
+        lines.push(`| | encrypted | – | ${rekey.toFixed(1)} | ${so.toFixed(0)} | ${sa.toFixed(0)} | ${sf.toFixed(1)} | ${ss.toFixed(2)} |`);
+        lines.push(`| | ratio | | | ${ratio(so, po)} | ${ratio(sa, pa)} | ${ratio(sf, pf)} | ${ratio(ss, ps)} |`);
+      } finally {
+        await rm(plainDir, { recursive: true, force: true });
+        await rm(sealedDir, { recursive: true, force: true });
+      }
     }
     return lines.join('\n');
   },

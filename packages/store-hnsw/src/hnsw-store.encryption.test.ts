@@ -56,4 +56,26 @@ describe('HnswStore (encrypted): the sealed index file', () => {
       await rm(dir, { recursive: true, force: true });
     }
   });
+
+  it('without a memory file system to stage in, writes no index file and rebuilds the graph on open', async () => {
+    const dir = await mkdtemp(path.join(tmpdir(), 'pv-hnsw-enc-'));
+    const previous = process.env.PV_HNSW_STAGING_DIR;
+    process.env.PV_HNSW_STAGING_DIR = path.join(dir, 'no-such-dir');
+    try {
+      const file = path.join(dir, 'gallery.db');
+      const records = Array.from({ length: 30 }, (_, i) => ({ id: `r${i}`, label: `person-${i % 3}`, modelId: 'm', vector: randomVector(seededRandom(hashSeed(`w${i}`)), 16) }));
+      const store = await HnswStore.open(file, { space: 'l2', encryption });
+      await store.add(records);
+      await store.close();
+      expect((await readdir(dir)).filter((n) => n.endsWith('.hnsw'))).toEqual([]);
+      const reopened = await HnswStore.open(file, { space: 'l2', encryption });
+      const [hit] = await reopened.search(records[11]?.vector as Float32Array, { k: 1, metric: l2 });
+      expect(hit?.record.id).toBe('r11');
+      await reopened.close();
+    } finally {
+      if (previous === undefined) delete process.env.PV_HNSW_STAGING_DIR;
+      else process.env.PV_HNSW_STAGING_DIR = previous;
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
 });

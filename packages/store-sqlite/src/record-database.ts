@@ -152,7 +152,7 @@ export class RecordDatabase {
     const readOnly = options.inspectOnly ?? false;
     const cipher = cipherFor(options.encryption);
     refuseForeignFile(file);
-    checkKeyOnOpen(file, cipher, busyTimeoutMs);
+    checkKeyOnOpen(file, cipher, busyTimeoutMs, readOnly);
     checkOnOpen(file, openCheck, busyTimeoutMs);
     if (!readOnly) createPrivately(file);
     let db: Database.Database;
@@ -667,7 +667,7 @@ export class RecordDatabase {
  * Refuses with `E_STORE_KEY`, through a read-only connection (nothing is written), an existing store opened
  * without its key, with another key, or a plain store opened with a key.
  */
-function checkKeyOnOpen(file: string, cipher: StoreCipher | null, busyTimeoutMs: number): void {
+function checkKeyOnOpen(file: string, cipher: StoreCipher | null, busyTimeoutMs: number, inspectOnly: boolean): void {
   if (file === ':memory:' || file === '') return;
   try {
     if (statSync(file).size === 0) return;
@@ -676,11 +676,16 @@ function checkKeyOnOpen(file: string, cipher: StoreCipher | null, busyTimeoutMs:
   }
   // A read-only connection to a WAL database leaves behind the -wal and -shm files it had to create; when
   // there are none, a read-write connection that only reads is used instead: closing it removes them again
-  // (its WAL is empty, so nothing is checkpointed into the file).
-  const readonly = existsSync(`${file}-wal`);
+  // (its WAL is empty, so nothing is checkpointed into the file). An inspect-only open stays read-only.
   let db: Database.Database;
   try {
-    db = new Database(file, { readonly, fileMustExist: true, timeout: busyTimeoutMs });
+    const readonly = inspectOnly || existsSync(`${file}-wal`);
+    try {
+      db = new Database(file, { readonly, fileMustExist: true, timeout: busyTimeoutMs });
+    } catch (error) {
+      if (readonly) throw error;
+      db = new Database(file, { readonly: true, fileMustExist: true, timeout: busyTimeoutMs });
+    }
   } catch (error) {
     throw toStoreError(error, file, { untouched: true });
   }

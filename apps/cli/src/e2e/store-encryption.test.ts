@@ -25,11 +25,15 @@ afterAll(async () => {
   if (work) await rm(work, { recursive: true, force: true });
 });
 
-/** Files in `dir` (not below) whose name starts with `prefix`, that contain any of `needles`. */
+/**
+ * The store's own files in `dir` (the database, its WAL and shared memory) that contain any of `needles`.
+ * The audit trail beside it (`faces.db.audit.jsonl`) is not encrypted: it names subjects until they are
+ * erased (docs/privacy.md).
+ */
 async function filesHolding(dir: string, prefix: string, needles: readonly string[]): Promise<string[]> {
   const found: string[] = [];
   for (const name of await readdir(dir)) {
-    if (!name.startsWith(prefix)) continue;
+    if (!name.startsWith(prefix) || name.endsWith('.audit.jsonl')) continue;
     const bytes = await readFile(path.join(dir, name));
     if (needles.some((n) => bytes.includes(Buffer.from(n, 'utf8')))) found.push(name);
   }
