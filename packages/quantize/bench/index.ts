@@ -1,11 +1,14 @@
 // int8 (pv models quantize) against float, side by side in one run: accuracy on LFW fold 1 and CelebA-sample
 // pairs, agreement of embeddings and detection boxes, and speed per face and per photo on one thread.
 import { readdirSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import type { FaceRecognizer, RgbImage } from '@pv/core';
 import { createFaceRecognizer, createImageLoader, OnnxEmbedder, Rfb320Detector } from '@pv/embedder-onnx-node';
 import { openFaceEncoder } from '../../pipeline-node/src/index.js';
+import { measureMode } from '../../../apps/server/bench/index.js';
+import { multipartFile } from '../../../apps/server/src/load.fixture.js';
 import { evaluatePairs, type EvaluationReport, type VerificationPair } from '@pv/eval';
 import { loadLfwDataset } from '@pv/eval/node';
 import { ensureModelFile, fetchPackageFiles, loadLocalModels, modelsCacheDir } from '@pv/model-fetch';
@@ -171,6 +174,14 @@ const bench: BenchModule = {
     } finally {
       await Promise.all([pools['1'].close(), pools['2'].close()]);
     }
+    // The demo server (its own process, 2 workers, 4 connections), server-mode identify, float then int8 (decomposed embedder).
+    ctx.log('server identify, float vs int8');
+    const celebaPeople = readdirSync(celebaDir).sort();
+    const gallery = celebaPeople.map((p) => ({ label: `celeba-${p}`, file: path.join(celebaDir, p, readdirSync(path.join(celebaDir, p)).sort()[0] as string) }));
+    const probe = multipartFile('image', 'photo.jpg', await readFile(path.join(celebaDir, '7206', '183064.jpg')));
+    const serverSeconds = ctx.quick ? 5 : 30;
+    const serverFloat = await measureMode(gallery, 'v1', probe, serverSeconds, ctx.log, { PV_MODEL: 'mobilefacenet', PV_MODELS_DIR: modelsCacheDir() });
+    const serverInt8 = await measureMode(gallery, 'v1', probe, serverSeconds, ctx.log, { PV_MODEL: 'mobilefacenet-int8-decompose', PV_MODELS_DIR: modelsCacheDir() });
     const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] as number;
 
     // onnxruntime-web (wasm SIMD, one thread), the bare embedder network.
@@ -219,6 +230,10 @@ const bench: BenchModule = {
       `| whole pipeline per photo, both int8, PRelu decompose | ${time.photoFloat.toFixed(2)} | ${time.photoDecomposed.toFixed(2)} | ${(time.photoDecomposed / time.photoFloat).toFixed(2)}x (photos/s ${(time.photoFloat / time.photoDecomposed).toFixed(2)}x) |`,
       `| onnxruntime-web (wasm SIMD), MobileFaceNet network only, PRelu keep | ${web.float?.toFixed(2)} | ${web.int8?.toFixed(2)} | ${((web.int8 ?? 0) / (web.float ?? 1)).toFixed(2)}x |`,
       `| onnxruntime-web (wasm SIMD), MobileFaceNet network only, PRelu decompose | ${web.float?.toFixed(2)} | ${web.decomposed?.toFixed(2)} | ${((web.decomposed ?? 0) / (web.float ?? 1)).toFixed(2)}x |`,
+      '',
+      `Server identify (apps/server \`src/bin.ts\` in its own process, 2 workers, ${gallery.length} enrolled CelebA faces, one CelebA probe, 4 connections for ${serverSeconds} s): ` +
+        `float ${serverFloat.load.perSecond.toFixed(1)} requests/s (p50 ${serverFloat.load.p50} ms), PV_MODEL=mobilefacenet-int8-decompose ${serverInt8.load.perSecond.toFixed(1)} requests/s ` +
+        `(p50 ${serverInt8.load.p50} ms): ${(serverInt8.load.perSecond / serverFloat.load.perSecond).toFixed(2)}x (the detector is rfb320 in float in both).`,
       '',
       `Worker pool (@pv/pipeline-node openFaceEncoder, rfb320 + mobilefacenet-int8-decompose, ${poolFiles.length} LFW photos, 3 alternated rounds): ` +
         `1 worker ${median(poolRate['1'] ?? []).toFixed(1)} photos/s, 2 workers ${median(poolRate['2'] ?? []).toFixed(1)} photos/s ` +
