@@ -52,12 +52,13 @@ describe('server with PV_MODEL=mobilefacenet-int8', () => {
       const enrolled = await fetchJson<Record<string, any>>(`${server.url}/v1/subjects/${label}/faces`, { method: 'POST', body: await imageForm({ image: photo }), headers: AUTH });
       expect(enrolled.status).toBe(201);
     }
-    // The float embedding of each enrolled photo, sent in private mode: its cosine distance to the int8 one the server stored.
+    // The float embedding of each enrolled photo, sent in private mode under the served model's id (on purpose: the
+    // server only takes embeddings of its own model): its cosine distance to the int8 one the server stored.
     for (const [label, photo] of [['alice', alice1], ['bob', bob1]] as const) {
       const [face] = await float.embedFaces(photo);
       const identified = await postJson<{ metric: string; faces: { prediction: string; candidates: { label: string; distance: number }[] }[] }>(
         `${server.url}/v1/identify?k=1`,
-        { faces: [{ embedding: Array.from(face?.embedding ?? []) }] },
+        { modelId: 'mobilefacenet-int8', faces: [{ embedding: Array.from(face?.embedding ?? []) }] },
         AUTH,
       );
       expect(identified.status).toBe(200);
