@@ -36,7 +36,8 @@ describe('quantizeModel on MobileFaceNet', () => {
     const calibration = await recordCalibrationSet('mobilefacenet', lfwPhotos(0, 30), { catalog: defaultCatalog });
     heldOut = await recordCalibrationSet('mobilefacenet', [...lfwPhotos(100, 12), ...lfwPhotos(300, 8)], { catalog: defaultCatalog });
     quantized = await quantizeModel(float, calibration.inputs, { open: openOnNode(), prelu: 'keep' });
-    decomposed = await quantizeModel(float, calibration.inputs, { open: openOnNode(), prelu: 'decompose' });
+    // The structure of the decomposed graph; no accuracy search (decompose stays below the bound anyway, see the README).
+    decomposed = await quantizeModel(float, calibration.inputs, { open: openOnNode(), prelu: 'decompose', targetCosine: 0 });
   }, SLOW);
 
   it('decomposePRelu is exactly PRelu in float: Relu + per-channel slope × Min(x, 0), on real faces', async () => {
@@ -76,7 +77,13 @@ describe('quantizeModel on MobileFaceNet', () => {
     const producer = new Map(nodes.flatMap((n) => (n.output ?? []).map((o) => [o, n] as const)));
     const readers = (t: string) => nodes.filter((n) => (n.input ?? []).includes(t));
     expect(nodes.filter((n) => n.opType === 'PRelu')).toHaveLength(1);
-    expect(nodes.filter((n) => n.opType === 'Min' || n.opType === 'Relu')).toHaveLength(0); // folded into the uint8 ranges
+    // Folded into the uint8 ranges of int8 convolutions; only one after a layer kept in float stays.
+    for (const clip of nodes.filter((n) => n.opType === 'Min' || n.opType === 'Relu')) {
+      const conv = producer.get(clip.input?.[0] ?? '');
+      expect(conv?.opType).toBe('Conv');
+      expect(producer.get(conv?.input?.[1] ?? '')).toBeUndefined(); // float weights
+    }
+    expect(nodes.filter((n) => n.opType === 'Min' || n.opType === 'Relu').length).toBeLessThanOrEqual(2 * decomposed.report.float.length);
     const slopes = nodes.filter((n) => n.opType === 'Conv' && (n.name ?? '').endsWith('_slope'));
     expect(slopes.length).toBeGreaterThanOrEqual(30);
     for (const slope of slopes) {
