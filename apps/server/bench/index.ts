@@ -25,10 +25,10 @@ interface ServerProcess {
 }
 
 /** Starts `src/bin.ts` (from the sources, through tsx) on a free port with an in-memory store. */
-async function startServerProcess(home: string): Promise<ServerProcess> {
+async function startServerProcess(home: string, env: Readonly<Record<string, string>> = {}): Promise<ServerProcess> {
   const child = spawn(process.execPath, ['--conditions=pv-source', '--import', 'tsx', 'src/bin.ts'], {
     cwd: packageDir,
-    env: { ...process.env, PV_HOME: home, PV_PORT: '0', PV_STORE: 'memory:', PV_WORKERS: String(WORKERS), PV_API_KEYS: API_KEY, PV_LOG_LEVEL: 'warn', PV_RATE_LIMIT: '1000000' },
+    env: { ...process.env, PV_HOME: home, PV_PORT: '0', PV_STORE: 'memory:', PV_WORKERS: String(WORKERS), PV_API_KEYS: API_KEY, PV_LOG_LEVEL: 'warn', PV_RATE_LIMIT: '1000000', ...env },
     stdio: ['ignore', 'ignore', 'pipe'],
   });
   let stderr = '';
@@ -81,7 +81,7 @@ async function enrollGallery(url: string, api: Api, key: string, photos: readonl
 }
 
 /** One measured mode. */
-interface ModeResult {
+export interface ModeResult {
   readonly load: LoadResult;
   readonly idleMiB: number;
   readonly peakMiB: number;
@@ -89,17 +89,22 @@ interface ModeResult {
   readonly enrolled: number;
 }
 
-async function measureMode(
+/**
+ * Starts the server (`env` added to its environment, e.g. `PV_MODEL`), enrolls `gallery`, and loads it with
+ * `body` from {@link CONNECTIONS} connections for `seconds` (after a 1 s warm-up).
+ */
+export async function measureMode(
   gallery: readonly { label: string; file: string }[],
   api: Api,
   body: RequestBody,
   seconds: number,
   log: (message: string) => void,
+  env: Readonly<Record<string, string>> = {},
 ): Promise<ModeResult> {
   // A pv data folder of its own, holding the CompreFace key file.
   const home = await mkdtemp(path.join(tmpdir(), 'pv-bench-server-'));
   const key = api === 'v1' ? API_KEY : new CompreFaceKeyStore(defaultKeyFile({ PV_HOME: home })).create('recognition').key;
-  const server = await startServerProcess(home);
+  const server = await startServerProcess(home, env);
   try {
     const enrolled = await enrollGallery(server.url, api, key, gallery);
     const pid = server.child.pid as number;

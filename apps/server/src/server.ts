@@ -79,7 +79,8 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
   const { logStream, ...given } = options;
   const resolved = resolveServerConfig(given);
   const generatedApiKey = resolved.apiKeys.length === 0 ? generateApiKey() : undefined;
-  await loadLocalModels();
+  // Local entries (imported or quantized models) of the cache the server reads its models from.
+  await loadLocalModels(resolved.modelsDir !== undefined ? { cacheDir: resolved.modelsDir } : {});
   const settings = servedSettings(resolved);
   const withKeys: ServerConfig = generatedApiKey ? { ...resolved, apiKeys: [generatedApiKey] } : resolved;
   const storeEncryption = resolved.storeEncryption ?? settings.storeEncryption;

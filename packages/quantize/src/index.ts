@@ -1,5 +1,6 @@
 export * from './calibrate.js';
 export * from './opset.js';
+export * from './prelu.js';
 export * from './qdq.js';
 export * from './quantize.js';
 export * from './record-inputs.js';

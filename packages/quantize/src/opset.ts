@@ -6,7 +6,7 @@ export const QDQ_OPSET = 13;
 
 /** Operators whose meaning did not change between opset 7 and 13, so a graph of them only needs its opset import raised. */
 const UNCHANGED = new Set([
-  'Conv', 'Relu', 'PRelu', 'LeakyRelu', 'Sigmoid', 'Tanh', 'Add', 'Sub', 'Mul', 'Div', 'Exp', 'Sqrt', 'Pow', 'Concat',
+  'Conv', 'Relu', 'PRelu', 'Min', 'Max', 'LeakyRelu', 'Sigmoid', 'Tanh', 'Add', 'Sub', 'Mul', 'Div', 'Exp', 'Sqrt', 'Pow', 'Concat',
   'Transpose', 'Shape', 'Gather', 'Reshape', 'Constant', 'Identity', 'Flatten', 'GlobalAveragePool', 'MaxPool',
   'AveragePool', 'BatchNormalization', 'Gemm', 'MatMul', 'ReduceMean', 'ReduceMax', 'ReduceL2',
   'QuantizeLinear', 'DequantizeLinear',

@@ -30,7 +30,10 @@ export interface QdqReport {
   readonly quantized: readonly string[];
   /** Quantizable nodes left in float, in graph order. */
   readonly float: readonly string[];
-  /** `Relu` nodes absorbed into the uint8 quantization of the layer before them (a zero point of 0 clips like a ReLU). */
+  /**
+   * `Relu` (and `Min(x, 0)`) nodes absorbed into the uint8 quantization of the layer before them (a zero point
+   * of 0 clips like a ReLU; one of 255 like a minimum with 0).
+   */
   readonly foldedRelus: number;
 }
 
@@ -103,8 +106,8 @@ const nameOf = (node: NodeProto): string => node.name || (node.output?.[0] ?? ''
  * `DequantizeLinear` pairs on its activation inputs and output (uint8, asymmetric, from `ranges`), its
  * weights as per-output-channel symmetric int8 behind a `DequantizeLinear` (axis 0), and its bias as int32
  * with scale input scale × weight scale. onnxruntime fuses these patterns into integer kernels
- * (`QLinearConv`, `QLinearAdd`). A `Relu` that is the only reader of a quantized layer's output is removed:
- * the output's uint8 quantization, taken over the ReLU's range (zero point 0), clips the same way.
+ * (`QLinearConv`, `QLinearAdd`). A `Relu` (or `Min(x, 0)`) that is the only reader of a quantized layer's
+ * output is removed: the output's uint8 quantization, taken over its range (zero point 0, or 255), clips the same way.
  */
 export function writeQdq(model: ModelProto, ranges: ActivationRanges, options: QdqOptions = {}): QdqReport {
   const graph = graphOf(model);
@@ -137,7 +140,7 @@ export function writeQdq(model: ModelProto, ranges: ActivationRanges, options: Q
     const out = node.output?.[0] ?? '';
     const readers = consumers.get(out) ?? [];
     const relu = readers[0];
-    if (readers.length !== 1 || relu?.opType !== 'Relu' || graphOutputs.has(out) || !ranges.has(relu.output?.[0] ?? '')) continue;
+    if (readers.length !== 1 || !relu || !isClipAtZero(relu, inits) || graphOutputs.has(out) || !ranges.has(relu.output?.[0] ?? '')) continue;
     node.output = [relu.output?.[0] ?? ''];
     removed.add(relu);
     foldedRelus++;
@@ -249,6 +252,16 @@ export function writeQdq(model: ModelProto, ranges: ActivationRanges, options: Q
     float: candidates.filter((n) => keepFloat.has(n)).map(nameOf),
     foldedRelus,
   };
+}
+
+/** `Relu(x)`, or `Min(x, 0)` / `Min(0, x)` with a constant zero: a clip that a uint8 output range can do. */
+function isClipAtZero(node: NodeProto, inits: ReadonlyMap<string, TensorProto>): boolean {
+  if (node.opType === 'Relu') return true;
+  if (node.opType !== 'Min' || (node.input ?? []).length !== 2) return false;
+  const constants = (node.input ?? []).map((i) => inits.get(i)).filter((t): t is TensorProto => t !== undefined);
+  if (constants.length !== 1) return false;
+  const [constant] = constants as [TensorProto];
+  return constant.dataType === DataType.FLOAT && floatValues(constant, 'the model').every((v) => v === 0);
 }
 
 /**

@@ -3,7 +3,11 @@ import { decodeModel, encodeModel } from '@pv/onnx-writer';
 import { compareOutputs, type Agreement } from './agreement.js';
 import { collectRanges, type OpenModelBytes, type RangeMethod, type TensorRange } from './calibrate.js';
 import { upgradeToQdqOpset } from './opset.js';
+import { decomposePRelu, type PReluMode, type PReluReport } from './prelu.js';
 import { writeQdq, type QdqOptions, type QdqReport } from './qdq.js';
+
+/** The PRelu mode {@link quantizeModel} uses when none is given. */
+export const DEFAULT_PRELU_MODE: PReluMode = 'keep';
 
 /** Options of {@link quantizeModel}. */
 export interface QuantizeModelOptions extends QdqOptions {
@@ -21,6 +25,8 @@ export interface QuantizeModelOptions extends QdqOptions {
   readonly sensitivitySamples?: number;
   /** At most this many layers are kept in float by the search (default 8). */
   readonly maxFloatLayers?: number;
+  /** What to do with `PRelu` layers (default {@link DEFAULT_PRELU_MODE}); see {@link PReluMode}. */
+  readonly prelu?: PReluMode;
   /** Key/value pairs written into the model's `metadata_props` (provenance). */
   readonly metadata?: Readonly<Record<string, string>>;
   /** Progress, in words. */
@@ -32,6 +38,8 @@ export interface QuantizedModel {
   /** The QDQ model, ONNX bytes. */
   readonly model: Uint8Array;
   readonly report: QdqReport;
+  /** The PRelu layers decomposed into integer operations and those kept (all kept in `keep` mode). */
+  readonly prelu: PReluReport & { readonly mode: PReluMode };
   /** The quantized model against the float one on the calibration inputs. */
   readonly agreement: Agreement;
   /** The activation ranges measured on the calibration inputs. */
@@ -53,11 +61,29 @@ export async function quantizeModel(
   options: QuantizeModelOptions,
 ): Promise<QuantizedModel> {
   const step = options.onStep ?? (() => undefined);
+  const mode = options.prelu ?? DEFAULT_PRELU_MODE;
+  let source = bytes;
+  let prelu: PReluReport = { decomposed: [], kept: [] };
+  {
+    const model = decodeModel(bytes);
+    const graph = model.graph;
+    const inits = new Set((graph?.initializer ?? []).map((t) => t.name ?? ''));
+    const inputs = new Set((graph?.input ?? []).map((i) => i.name ?? '').filter((n) => !inits.has(n)));
+    const all = (graph?.node ?? []).filter((n) => n.opType === 'PRelu').map((n) => n.name || (n.output?.[0] ?? ''));
+    if (mode === 'decompose') {
+      // The layer reading the graph input stays float (floatInputLayers), so its PRelu stays whole too.
+      prelu = decomposePRelu(model, options.floatInputLayers === false ? new Set() : inputs);
+      if (prelu.decomposed.length > 0) source = encodeModel(model);
+      step(`PRelu: ${prelu.decomposed.length} decomposed into integer operations, ${prelu.kept.length} kept`);
+    } else {
+      prelu = { decomposed: [], kept: all };
+    }
+  }
   step(`measuring activation ranges on ${calibration.length} inputs`);
-  const ranges = await collectRanges(bytes, calibration, options.open, options.rangeMethod);
+  const ranges = await collectRanges(source, calibration, options.open, options.rangeMethod);
   const ranks = new Map([...ranges].map(([name, r]) => [name, r.rank]));
   const build = (floatNodes: readonly string[]): { model: Uint8Array; report: QdqReport } => {
-    const model = decodeModel(bytes);
+    const model = decodeModel(source);
     upgradeToQdqOpset(model, ranks);
     const report = writeQdq(model, ranges, { ...options, floatNodes: [...(options.floatNodes ?? []), ...floatNodes] });
     model.producerName = '@pv/quantize';
@@ -71,7 +97,8 @@ export async function quantizeModel(
   let best = build([]);
   let agreement = await check(best.model);
   step(`all ${best.report.quantized.length} layers int8: smallest cosine to float ${agreement.minCosine.toFixed(4)}`);
-  if (agreement.minCosine >= target) return { ...best, agreement, ranges };
+  const preluReport = { ...prelu, mode };
+  if (agreement.minCosine >= target) return { ...best, prelu: preluReport, agreement, ranges };
 
   const layers = best.report.quantized;
   const count = Math.min(calibration.length, options.sensitivitySamples ?? 8);
@@ -96,5 +123,5 @@ export async function quantizeModel(
     agreement = candidateAgreement;
     if (agreement.minCosine >= target) break;
   }
-  return { ...best, agreement, ranges };
+  return { ...best, prelu: preluReport, agreement, ranges };
 }

@@ -1,7 +1,9 @@
 import path from 'node:path';
+import { InvalidArgumentError } from '@pv/core';
 import { listImageFiles } from '@pv/embedder-onnx-node';
 import { createTerminalProgress, fetchPackageFiles, loadLocalModels } from '@pv/model-fetch';
 import { getModel } from '@pv/models';
+import { PRELU_MODES, type PReluMode } from '@pv/quantize';
 import type { Command } from 'commander';
 import type { CommandRunner } from '../cli.js';
 import { withExamples, withJson, type OutputOptions } from '../cli-options.js';
@@ -14,6 +16,7 @@ import { demoSamplesDir } from './demo.js';
 interface QuantizeOptions extends OutputOptions {
   readonly calibration?: string;
   readonly id?: string;
+  readonly prelu?: string;
 }
 
 /** Registers `pv models quantize` under the `pv models` group. */
@@ -27,7 +30,12 @@ export function registerModelsQuantize(group: Command, run: CommandRunner): void
     )
     .argument('<id>', 'a model id, e.g. mobilefacenet or rfb320')
     .option('--calibration <dir>', 'a folder of photos to calibrate on (searched recursively)')
-    .option('--id <id>', 'id of the quantized model (default <id>-int8)');
+    .option('--id <id>', 'id of the quantized model (default <id>-int8)')
+    .option(
+      '--prelu <mode>',
+      'PRelu layers: decompose (into integer operations: Relu, Min, a per-channel slope and an Add; fastest) or keep (in float between ' +
+        'Dequantize and Quantize). Default: the quantizer\'s (see @pv/quantize README)',
+    );
   withJson(command);
   withExamples(command, 'pv models quantize mobilefacenet', 'pv models quantize rfb320 --calibration ~/photos', 'pv identify photo.jpg --model mobilefacenet-int8');
   command.action((id: string, options: QuantizeOptions) => run(options, (output) => quantizeCommand(id, options, output)));
@@ -47,7 +55,15 @@ async function calibrationPhotos(options: QuantizeOptions, output: Output): Prom
   }
 }
 
+/** `--prelu`: one of the quantizer's modes (E_INVALID_ARGUMENT otherwise). */
+function parsePReluMode(value: string | undefined): PReluMode | undefined {
+  if (value === undefined) return undefined;
+  if ((PRELU_MODES as readonly string[]).includes(value)) return value as PReluMode;
+  throw new InvalidArgumentError(`--prelu must be one of ${PRELU_MODES.join(', ')} (got "${value}")`, { option: 'prelu', value });
+}
+
 async function quantizeCommand(id: string, options: QuantizeOptions, output: Output): Promise<ExitStatus> {
+  const prelu = parsePReluMode(options.prelu);
   await loadLocalModels();
   const source = getModel(id);
   const { photos, origin } = await calibrationPhotos(options, output);
@@ -58,6 +74,7 @@ async function quantizeCommand(id: string, options: QuantizeOptions, output: Out
     photos,
     origin,
     ...(options.id !== undefined ? { id: options.id } : {}),
+    ...(prelu !== undefined ? { prelu } : {}),
     onStep: (message) => output.note(`  ${message}`),
   });
   output.result({
@@ -65,12 +82,14 @@ async function quantizeCommand(id: string, options: QuantizeOptions, output: Out
     onnxFile: result.onnxFile,
     int8Layers: result.report.quantized.length,
     floatLayers: result.report.float,
+    prelu: result.prelu,
     calibration: result.calibration,
     agreement: result.agreement,
   });
   const { colour } = output;
   output.line(`${colour.green('quantized')} ${result.id.padEnd(22)} ${displayPath(result.onnxFile)}`);
   output.line(colour.dim(`  ${result.report.quantized.length} layers int8, float: ${result.report.float.join(', ') || 'none'}`));
+  output.line(colour.dim(`  PRelu (${result.prelu.mode}): ${result.prelu.decomposed.length} decomposed into integer operations, ${result.prelu.kept.length} kept in float`));
   output.line(
     colour.dim(
       `  calibrated on ${result.calibration.samples} inputs from ${result.calibration.images} photos; against the float model on them: ` +

@@ -34,8 +34,9 @@ describe('pv models quantize', () => {
     const env = { PV_MODELS_DIR: modelsDir };
     const quantized = await runPv(['models', 'quantize', 'mobilefacenet', '--calibration', path.join(work, 'calibration'), '--json'], work, env);
     expect(quantized.code, quantized.stderr).toBe(0);
-    const result = JSON.parse(quantized.stdout) as { id: string; int8Layers: number; calibration: { images: number; samples: number }; agreement: { minCosine: number } };
-    expect(result).toMatchObject({ id: 'mobilefacenet-int8', calibration: { images: 4, samples: 4 } });
+    const result = JSON.parse(quantized.stdout) as { id: string; int8Layers: number; calibration: { images: number; samples: number }; agreement: { minCosine: number }; prelu: { mode: string; kept: string[] } };
+    expect(result).toMatchObject({ id: 'mobilefacenet-int8', calibration: { images: 4, samples: 4 }, prelu: { mode: 'keep', decomposed: [] } });
+    expect(result.prelu.kept).toHaveLength(33);
     expect(result.int8Layers).toBeGreaterThan(40);
     expect(result.agreement.minCosine).toBeGreaterThan(0.98);
 
@@ -48,5 +49,20 @@ describe('pv models quantize', () => {
     const compare = await runPv(['compare', photo('Abel_Pacheco', 1), photo('Abel_Pacheco', 4), '--model', 'mobilefacenet-int8', '--json'], work, env);
     expect(compare.code, compare.stderr).toBe(0);
     expect(compare.stdout).toContain('mobilefacenet-int8');
+  }, 900_000);
+
+  it('--prelu decompose makes every PRelu after a convolution integer; an unknown mode is refused before any work', async () => {
+    const env = { PV_MODELS_DIR: modelsDir };
+    const refused = await runPv(['models', 'quantize', 'mobilefacenet', '--prelu', 'float', '--json'], work, env);
+    expect(refused.code).not.toBe(0);
+    expect(refused.stdout + refused.stderr).toMatch(/--prelu must be one of keep, decompose/);
+    const quantized = await runPv(['models', 'quantize', 'mobilefacenet', '--prelu', 'decompose', '--id', 'mobilefacenet-int8-decompose', '--calibration', path.join(work, 'calibration'), '--json'], work, env);
+    expect(quantized.code, quantized.stderr).toBe(0);
+    const result = JSON.parse(quantized.stdout) as { id: string; prelu: { mode: string; decomposed: string[]; kept: string[] } };
+    expect(result.id).toBe('mobilefacenet-int8-decompose');
+    expect(result.prelu.mode).toBe('decompose');
+    expect(result.prelu.decomposed).toHaveLength(32);
+    const compare = await runPv(['compare', photo('Abel_Pacheco', 1), photo('Abel_Pacheco', 4), '--model', 'mobilefacenet-int8-decompose', '--json'], work, env);
+    expect(compare.code, compare.stderr).toBe(0);
   }, 900_000);
 });

@@ -6,7 +6,7 @@ import { resolveModel } from '@pv/embedder-onnx-node';
 import { modelsCacheDir, saveLocalModel, writeFileAtomically } from '@pv/model-fetch';
 import { defaultCatalog, type CalibrationRecord, type ModelCatalog, type ModelEntry } from '@pv/models';
 import type { QdqOptions, QdqReport } from '../qdq.js';
-import { quantizeModel, type QuantizeModelOptions } from '../quantize.js';
+import { DEFAULT_PRELU_MODE, quantizeModel, type QuantizedModel, type QuantizeModelOptions } from '../quantize.js';
 import type { Agreement } from '../agreement.js';
 import { recordCalibrationSet } from './calibration-set.js';
 import { openOnNode } from './open-on-node.js';
@@ -30,6 +30,8 @@ export interface QuantizeCatalogModelOptions extends QdqOptions {
   readonly targetCosine?: number;
   readonly maxFloatLayers?: number;
   readonly onStep?: (message: string) => void;
+  /** What to do with PRelu layers (default `DEFAULT_PRELU_MODE`): see {@link quantizeModel}. */
+  readonly prelu?: QuantizeModelOptions['prelu'];
 }
 
 /** What {@link quantizeCatalogModel} wrote. */
@@ -40,6 +42,8 @@ export interface QuantizedCatalogModel {
   /** The entry registered and saved in `<modelsDir>/local-models.json`. */
   readonly entry: ModelEntry;
   readonly report: QdqReport;
+  /** The PRelu mode used, and which PRelu layers were decomposed or kept. */
+  readonly prelu: QuantizedModel['prelu'];
   readonly calibration: CalibrationRecord;
   /** The int8 model against the float one on every calibration input, both on onnxruntime-node. */
   readonly agreement: Agreement;
@@ -70,11 +74,12 @@ export async function quantizeCatalogModel(sourceId: string, options: QuantizeCa
   });
   const calibration: CalibrationRecord = { images: set.images, samples: set.inputs.length, sha256: set.sha256, origin: options.origin };
   const open = openOnNode();
-  const { model, report, agreement } = await quantizeModel(floatBytes, set.inputs, {
+  const { model, report, agreement, prelu } = await quantizeModel(floatBytes, set.inputs, {
     ...options,
     open,
     metadata: {
       quantized_from: `${source.id} sha256 ${sha256(floatBytes)}`,
+      prelu: options.prelu ?? DEFAULT_PRELU_MODE,
       calibration: `${calibration.images} images, ${calibration.samples} samples, sha256 ${calibration.sha256}`,
     },
   });
@@ -82,7 +87,7 @@ export async function quantizeCatalogModel(sourceId: string, options: QuantizeCa
   await writeFileAtomically(onnxFile, model);
   const described =
     `${source.description} Quantized to int8 (QDQ: per-channel int8 weights, uint8 activations; ${report.quantized.length} layers int8, ` +
-    `${report.float.length} float) by @pv/quantize from ${source.id} (sha256 ${sha256(floatBytes)}), calibrated on ${calibration.samples} inputs from ` +
+    `${report.float.length} float; PRelu ${prelu.mode}: ${prelu.decomposed.length} decomposed into integer operations) by @pv/quantize from ${source.id} (sha256 ${sha256(floatBytes)}), calibrated on ${calibration.samples} inputs from ` +
     `${calibration.images} images (${calibration.origin}).`;
   const entry: ModelEntry = {
     ...source,
@@ -99,5 +104,5 @@ export async function quantizeCatalogModel(sourceId: string, options: QuantizeCa
     ...(source.task === 'embedder' ? { thresholdStatus: 'provisional' as const } : {}),
   } as ModelEntry;
   const registered = await saveLocalModel(entry, { cacheDir: modelsDir, catalog });
-  return { id, onnxFile, entry: registered, report, calibration, agreement };
+  return { id, onnxFile, entry: registered, report, prelu, calibration, agreement };
 }
