@@ -73,7 +73,7 @@ const bench: BenchModule = {
   order: 59,
   async run(ctx) {
     const bandwidth = copyBandwidth(ctx.quick ? 64 * 2 ** 20 : 512 * 2 ** 20);
-    const queries = ctx.quick ? 20 : 50;
+    const queries = ctx.quick ? 20 : Number(process.env.PV_BENCH_EXACT_QUERIES ?? 50);
     // Rows and notes are printed by set and size, whatever order PV_BENCH_EXACT_SETS ran them in.
     const results: { order: string; rows: string[]; note: string }[] = [];
     // PV_BENCH_EXACT_SETS, e.g. "realistic:100000,isotropic:1000000", picks the rows; galleries come from the
