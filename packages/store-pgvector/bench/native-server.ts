@@ -213,6 +213,7 @@ const bench: BenchModule = {
     }
     const notRun = [
       ...(plan.some((p) => p.size >= 1_000_000) ? [] : ['- Not run: 1M on the native server (`PV_BENCH_PG_SIZES=1000000`): it did not fit the session on the shared machine; docs/scaling.md says what it would add.']),
+      ...(plan.some((p) => !p.pglite) ? [`- PGlite was left out above ${sideMax.toLocaleString('en-US')} vectors (\`PV_BENCH_PG_SIDE_MAX\`); the section "@pv/store-pgvector: pgvector HNSW on PGlite" has PGlite at 10k and 100k.`] : []),
       ...(withHnsw ? [] : ['- pv HnswStore was left out of this run (`PV_BENCH_PG_HNSW=0`: it did not fit the session beside the others); its figures on the same realistic set at 100k (M 16, efConstruction 80) are in the section "HNSW at scale on realistic synthetic face embeddings".']),
     ];
     return [
