@@ -5,14 +5,15 @@ import os from 'node:os';
 import path from 'node:path';
 import v8 from 'node:v8';
 import { runInNewContext } from 'node:vm';
+import { Worker } from 'node:worker_threads';
+import hnswlib from 'hnswlib-node';
 import { cosine } from '@pv/metric-cosine';
 import { pairDistances, sampleFaceLike } from '@pv/testkit';
 import type { BenchContext, BenchModule } from '../../../scripts/bench-types.js';
-import { ClusteredVectors } from '../src/clustered-vectors.fixture.js';
 import { HnswStore } from '../src/index.js';
-import { exactTopKAll, makeGallery, percentile, type Gallery, type VectorSource } from './gallery-data.js';
+import { envNumbers, exactTopKAll, percentile, type CachedGallery, type Gallery } from './gallery-data.js';
 import { histogramSvg } from './histogram-svg.js';
-import { realisticModel, realisticVectors } from './real-embeddings.js';
+import { isotropicGallery, realisticGallery, realisticModel } from './real-embeddings.js';
 
 const DIMENSION = 512;
 const K = 10;
@@ -88,16 +89,25 @@ async function measureBuild(ctx: BenchContext, dir: string, gallery: Gallery, tr
   return rows;
 }
 
-async function measureSet(ctx: BenchContext, dir: string, setName: string, source: (size: number) => VectorSource, plan: readonly { size: number; settings: readonly BuildSetting[] }[], efs: readonly number[]): Promise<{ rows: string[]; notes: string[] }> {
+async function measureSet(
+  ctx: BenchContext,
+  dir: string,
+  setName: string,
+  load: (size: number, queries: number) => CachedGallery,
+  plan: readonly { size: number; settings: readonly BuildSetting[] }[],
+  efs: readonly number[],
+): Promise<{ rows: string[]; notes: string[] }> {
   const rows: string[] = [];
   const notes: string[] = [];
   for (const { size, settings } of plan) {
-    const t0 = performance.now();
-    const gallery = makeGallery(source(size), size, DIMENSION, ctx.quick ? 30 : QUERIES, ctx.log);
+    const cached = load(size, ctx.quick ? 30 : QUERIES);
+    const { gallery } = cached;
     const t1 = performance.now();
     const truth = exactTopKAll(gallery, K);
     const t2 = performance.now();
-    notes.push(`${setName} ${count(size)}: generating the vectors took ${fmt((t1 - t0) / 1000, 0)} s, exact top-10 of the ${gallery.queries.length} queries (@pv/exact-scan: int8 pre-scan, exact re-rank) ${fmt((t2 - t1) / 1000, 0)} s.`);
+    notes.push(
+      `${setName} ${count(size)}: ${cached.fromCache ? `vectors read from the bench cache in ${fmt(cached.seconds, 1)} s (generating them took ${fmt(cached.generatedSeconds, 0)} s)` : `generating the vectors took ${fmt(cached.seconds, 0)} s`}, exact top-10 of the ${gallery.queries.length} queries (@pv/exact-scan: int8 pre-scan, exact re-rank) ${fmt((t2 - t1) / 1000, 0)} s.`,
+    );
     for (const setting of settings) {
       const started = performance.now();
       rows.push(...(await measureBuild(ctx, dir, gallery, truth, setting, efs, setName)));
@@ -105,6 +115,86 @@ async function measureSet(ctx: BenchContext, dir: string, setName: string, sourc
     }
   }
   return { rows, notes };
+}
+
+/** `PV_BENCH_HNSW_BUILDS`, e.g. "16:80,32:100": the (M, efConstruction) pairs to build. */
+function buildSettings(name: string, fallback: readonly BuildSetting[]): BuildSetting[] {
+  const raw = process.env[name];
+  if (raw === undefined || raw.trim() === '') return [...fallback];
+  return raw.split(',').map((pair) => {
+    const [m, efConstruction] = pair.split(':').map(Number);
+    if (!(Number(m) > 1) || !(Number(efConstruction) > 0)) throw new RangeError(`${name}: "${pair}" is not M:efConstruction`);
+    return { m: m as number, efConstruction: efConstruction as number };
+  });
+}
+
+/**
+ * Inserts on both cores: hnswlib-node has one synchronous `addPoint` and its graphs cannot be shared between
+ * threads, so the only way to use a second core is a second graph. One bare hnswlib graph over the whole
+ * gallery on this thread, then `threads` worker threads each building the graph of one shard at the same
+ * time; the shards are then searched one after another and their top-k merged (their distances are exact).
+ */
+async function measureParallel(ctx: BenchContext, dir: string, gallery: Gallery, truth: number[][], setting: BuildSetting, threads: number, efs: readonly number[]): Promise<string[]> {
+  const { HierarchicalNSW } = hnswlib;
+  const d = gallery.dimension;
+  const search = (indexes: InstanceType<typeof HierarchicalNSW>[], ef: number): { p50: number; p99: number; recall: number } => {
+    for (const index of indexes) index.setEf(ef);
+    const times: number[] = [];
+    let found = 0;
+    gallery.queries.forEach((query, q) => {
+      const t = performance.now();
+      const point = Array.from(query);
+      const hits: { label: number; distance: number }[] = [];
+      for (const index of indexes) {
+        const r = index.searchKnn(point, K);
+        r.neighbors.forEach((label, j) => hits.push({ label, distance: r.distances[j] as number }));
+      }
+      hits.sort((a, b) => a.distance - b.distance);
+      times.push(performance.now() - t);
+      const got = new Set(hits.slice(0, K).map((h) => h.label));
+      found += (truth[q] as number[]).filter((i) => got.has(i)).length;
+    });
+    times.sort((a, b) => a - b);
+    return { p50: percentile(times, 0.5), p99: percentile(times, 0.99), recall: found / (K * gallery.queries.length) };
+  };
+  const rows: string[] = [];
+  const row = (how: string, seconds: number, ef: number, r: { p50: number; p99: number; recall: number }): string =>
+    `| ${count(gallery.size)} | ${how} | ${setting.m} | ${setting.efConstruction} | ${fmt(seconds, 0)} | ${count(Math.round(gallery.size / seconds))} | ${ef} | ${fmt(r.p50, 3)} | ${fmt(r.p99, 3)} | ${fmt(r.recall, 3)} |`;
+  // One thread, one graph.
+  const single = new HierarchicalNSW('cosine', d);
+  single.initIndex({ maxElements: gallery.size, m: setting.m, efConstruction: setting.efConstruction, randomSeed: 100 });
+  let started = performance.now();
+  for (let i = 0; i < gallery.size; i++) single.addPoint(Array.from(gallery.matrix.subarray(i * d, (i + 1) * d)), i);
+  const singleSeconds = (performance.now() - started) / 1000;
+  ctx.log(`bare hnswlib, 1 thread: ${fmt(gallery.size / singleSeconds, 0)}/s`);
+  for (const ef of efs) rows.push(row('bare hnswlib, 1 thread, 1 graph', singleSeconds, ef, search([single], ef)));
+  // `threads` threads, one shard each, built at the same time.
+  const per = Math.ceil(gallery.size / threads);
+  started = performance.now();
+  const files = await Promise.all(
+    Array.from({ length: threads }, (_, t) => {
+      const first = t * per;
+      const n = Math.min(per, gallery.size - first);
+      const file = path.join(dir, `shard-${t}.bin`);
+      const worker = new Worker(new URL('./shard-worker.mjs', import.meta.url), {
+        workerData: { rows: gallery.matrix.slice(first * d, (first + n) * d), dimension: d, firstLabel: first, m: setting.m, efConstruction: setting.efConstruction, file },
+      });
+      return new Promise<string>((resolve, reject) => {
+        worker.once('message', () => resolve(file));
+        worker.once('error', reject);
+      }).finally(() => void worker.terminate());
+    }),
+  );
+  const parallelSeconds = (performance.now() - started) / 1000;
+  ctx.log(`bare hnswlib, ${threads} threads: ${fmt(gallery.size / parallelSeconds, 0)}/s`);
+  const shards = files.map((file) => {
+    const index = new HierarchicalNSW('cosine', d);
+    index.readIndexSync(file);
+    return index;
+  });
+  for (const ef of efs) rows.push(row(`bare hnswlib, ${threads} threads, ${threads} shard graphs (searched in turn, top-k merged)`, parallelSeconds, ef, search(shards, ef)));
+  for (const file of files) await rm(file, { force: true });
+  return rows;
 }
 
 const TABLE_HEAD = [
@@ -138,14 +228,17 @@ const realistic: BenchModule = {
     };
     const dir = await mkdtemp(path.join(os.tmpdir(), 'pv-hnsw-scale-'));
     try {
-      const plan = ctx.quick
-        ? [{ size: 10_000, settings: [{ m: 16, efConstruction: 100 }] }]
-        : [
-            // 1M did not fit: on the shared 2-core machine (load average ~25) generating 1M vectors alone took
-            // over half an hour and the build would have taken more than an hour; PV_BENCH_HNSW_SIZE overrides.
-            { size: Number(process.env.PV_BENCH_HNSW_SIZE ?? 100_000), settings: [{ m: 16, efConstruction: 80 }] },
-          ];
-      const { rows, notes } = await measureSet(ctx, dir, 'realistic', (size) => realisticVectors(model, size), plan, [20, 50, 100, 200]);
+      // Sizes, builds and ef: PV_BENCH_HNSW_SIZES (default 100k and 1M; PV_BENCH_HNSW_SIZE still names one),
+      // PV_BENCH_HNSW_BUILDS ("M:efConstruction,…", default 16:80), PV_BENCH_HNSW_EFS. Galleries come from the
+      // bench cache (generated once).
+      const sizes = ctx.quick ? [10_000] : envNumbers('PV_BENCH_HNSW_SIZES', process.env.PV_BENCH_HNSW_SIZE ? [Number(process.env.PV_BENCH_HNSW_SIZE)] : [100_000, 1_000_000]);
+      const settings = buildSettings('PV_BENCH_HNSW_BUILDS', [{ m: 16, efConstruction: ctx.quick ? 100 : 80 }]);
+      const efs = envNumbers('PV_BENCH_HNSW_EFS', [20, 50, 100, 200, 400]);
+      const plan = sizes.map((size) => ({ size, settings }));
+      const load = (size: number, queries: number): CachedGallery => realisticGallery(ctx, model, size, queries);
+      const { rows, notes } = await measureSet(ctx, dir, 'realistic', load, plan, efs);
+      const vectorsOf = (row: string): number => Number((row.split('|')[2] ?? '').replace(/[ ,]/g, ''));
+      rows.sort((a, b) => vectorsOf(a) - vectorsOf(b));
       return [
         `Generator (\`FaceLikeVectors\` in \`@pv/testkit\`): identity centres = mean + a ${model.betweenRank}-rank Gaussian fitted to the ${model.identities} real identity centres; photos = centre + a ${model.withinRank}-rank Gaussian fitted to ${model.photos} real within-identity deviations, scaled per photo by exp(${fmt(model.withinSpread, 2)}·z); scales (between ${fmt(model.betweenScale, 2)}, within ${fmt(model.withinScale, 2)}) calibrated so the distance quantiles match. Real: ${real.length} MobileFaceNet embeddings of LFW fold 1 and the CelebA sample (one per photo). 10 photos per identity in the galleries.`,
         '',
@@ -164,6 +257,7 @@ const realistic: BenchModule = {
         ...notes.map((n) => `- ${n}`),
         `- Peak RSS of the bench process: ${fmt(process.resourceUsage().maxRSS / 1024, 0)} MiB.`,
         '- Targets (issue 18): recall@10 ≥ 0.95 at p50 < 2 ms at 1M, inserts ≥ 2,000/s.',
+        '- Inserts on both cores: see the section "HNSW inserts on both cores".',
       ].join('\n');
     } finally {
       await rm(dir, { recursive: true, force: true });
@@ -178,11 +272,14 @@ const worstCase: BenchModule = {
   async run(ctx) {
     const dir = await mkdtemp(path.join(os.tmpdir(), 'pv-hnsw-worst-'));
     try {
-      const plan = ctx.quick ? [{ size: 10_000, settings: [{ m: 16, efConstruction: 80 }] }] : [{ size: 100_000, settings: [{ m: 16, efConstruction: 80 }] }];
-      const source = (size: number): VectorSource => new ClusteredVectors({ dimension: DIMENSION, clusters: Math.max(1, size / 10), noise: 0.05, seed: 7 });
-      const { rows, notes } = await measureSet(ctx, dir, 'isotropic', source, plan, [50, 100, 200, 400, 800]);
+      // PV_BENCH_HNSW_WORST_SIZES (default 100k), the builds of PV_BENCH_HNSW_BUILDS, PV_BENCH_HNSW_WORST_EFS.
+      const sizes = ctx.quick ? [10_000] : envNumbers('PV_BENCH_HNSW_WORST_SIZES', [100_000]);
+      const settings = buildSettings('PV_BENCH_HNSW_BUILDS', [{ m: 16, efConstruction: 80 }]);
+      const efs = envNumbers('PV_BENCH_HNSW_WORST_EFS', [50, 100, 200, 400, 800]);
+      const load = (size: number, queries: number): CachedGallery => isotropicGallery(ctx, size, DIMENSION, queries);
+      const { rows, notes } = await measureSet(ctx, dir, 'isotropic', load, sizes.map((size) => ({ size, settings })), efs);
       return [
-        'Run at 100k only (a 1M build does not fit this session on the shared machine); the 1M isotropic rows of the "Stores side by side" section (M 16, efConstruction 200) are the 1M worst case: recall@10 0.29 at ef 100, 0.64 at ef 400. Identities are near-orthogonal random unit vectors with 0.05 per-coordinate noise (the set of the "Stores side by side" section): no subspace structure, so a proximity graph has little to follow. Real faces are not like this; this row is kept as the worst case.',
+        `Run at ${sizes.map(count).join(' and ')} vectors${sizes.includes(1_000_000) ? '' : ' (not 1M: a second 1M build did not fit the session on the shared machine)'}; the 1M isotropic rows of the "Stores side by side" section (M 16, efConstruction 200) are a 1M worst case: recall@10 0.29 at ef 100, 0.64 at ef 400. Identities are near-orthogonal random unit vectors with 0.05 per-coordinate noise (the set of the "Stores side by side" section): no subspace structure, so a proximity graph has little to follow. Real faces are not like this; this row is kept as the worst case.`,
         '',
         NOTE,
         '',
@@ -197,4 +294,36 @@ const worstCase: BenchModule = {
   },
 };
 
-export const hnswScaleModules = [realistic, worstCase] as const;
+/** Inserts on both cores: one bare hnswlib graph on one thread vs two shard graphs built by two threads. */
+const parallelInserts: BenchModule = {
+  title: 'HNSW inserts on both cores: one graph per thread (hnswlib-node), realistic set',
+  order: 63,
+  async run(ctx) {
+    const dir = await mkdtemp(path.join(os.tmpdir(), 'pv-hnsw-parallel-'));
+    try {
+      // PV_BENCH_HNSW_PARALLEL_SIZE (default 100k), the first build of PV_BENCH_HNSW_BUILDS, PV_BENCH_HNSW_EFS.
+      const { model } = await realisticModel(ctx);
+      const size = ctx.quick ? 5_000 : Number(process.env.PV_BENCH_HNSW_PARALLEL_SIZE ?? 100_000);
+      const setting = buildSettings('PV_BENCH_HNSW_BUILDS', [{ m: 16, efConstruction: 80 }])[0] as BuildSetting;
+      const efs = envNumbers('PV_BENCH_HNSW_EFS', [20, 50, 100, 200, 400]);
+      const started = performance.now();
+      const cached = realisticGallery(ctx, model, size, ctx.quick ? 30 : QUERIES);
+      const truth = exactTopKAll(cached.gallery, K);
+      const rows = await measureParallel(ctx, dir, cached.gallery, truth, setting, 2, efs);
+      return [
+        `Realistic set (the generator of the HNSW-at-scale section), ${count(size)} vectors, k = 10, cosine, bare hnswlib-node graphs (no SQLite records, unlike \`HnswStore\`), M ${setting.m}, efConstruction ${setting.efConstruction}. hnswlib-node's \`addPoint\` is synchronous and single-threaded (the library has no batch or multi-threaded insert; the C++ library's threaded \`addItems\` is not exposed), and a graph cannot be shared between worker threads. So a second core means a second graph: one graph per worker thread, each over half the gallery, built at the same time; a query then searches the shards one after another and merges their top-10 (hnswlib's distances are exact).`,
+        '',
+        '| vectors | build | M | efConstruction | build s | inserts/s | ef | p50 ms | p99 ms | recall@10 |',
+        '| ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
+        ...rows,
+        '',
+        `- ${cached.fromCache ? `Vectors read from the bench cache in ${fmt(cached.seconds, 1)} s` : `Vectors generated in ${fmt(cached.seconds, 0)} s`}; the whole section took ${fmt((performance.now() - started) / 1000, 0)} s of wall time.`,
+        "- On a machine shared with other work the second thread only helps as far as a second core is free (see the load average below).",
+      ].join('\n');
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  },
+};
+
+export const hnswScaleModules = [realistic, worstCase, parallelInserts] as const;

@@ -8,6 +8,8 @@ import path from 'node:path';
 import { createFaceRecognizer } from '@pv/embedder-onnx-node';
 import { FaceLikeVectors, fitFaceLikeModel, type FaceLikeModel, type LabelledVector } from '@pv/testkit';
 import type { BenchContext } from '../../../scripts/bench-types.js';
+import { ClusteredVectors } from '../src/clustered-vectors.fixture.js';
+import { cacheKey, cachedGallery, type CachedGallery } from './gallery-data.js';
 
 const CACHE = path.join(os.tmpdir(), 'pv-bench-cache', 'real-embeddings-v1.json');
 
@@ -46,4 +48,22 @@ export async function realisticModel(ctx: BenchContext): Promise<{ model: FaceLi
 /** A realistic gallery of `size` vectors, `photosPerIdentity` photos of each identity. */
 export function realisticVectors(model: FaceLikeModel, size: number, photosPerIdentity = 10, seed = 7): FaceLikeVectors {
   return new FaceLikeVectors({ model, identities: Math.max(1, Math.round(size / photosPerIdentity)), seed });
+}
+
+/**
+ * A realistic gallery of `size` vectors (10 photos per identity) and `queries` queries, from the on-disk
+ * cache when the same model, size and seed were generated before (see {@link cachedGallery}).
+ */
+export function realisticGallery(ctx: BenchContext, model: FaceLikeModel, size: number, queries: number, seed = 7): CachedGallery {
+  const { mean, between, within, ...scalars } = model;
+  const description = { generator: 'FaceLikeVectors', version: 1, photosPerIdentity: 10, seed, model: scalars };
+  const key = `realistic-${cacheKey(description, [mean, between, within])}`;
+  return cachedGallery(key, description, () => realisticVectors(model, size, 10, seed), size, model.dimension, queries, ctx.log);
+}
+
+/** The isotropic worst case (random identity centres, 10 photos each, noise 0.05), cached like {@link realisticGallery}. */
+export function isotropicGallery(ctx: BenchContext, size: number, dimension: number, queries: number, seed = 7): CachedGallery {
+  const options = { dimension, clusters: Math.max(1, size / 10), noise: 0.05, seed };
+  const description = { generator: 'ClusteredVectors', version: 1, ...options };
+  return cachedGallery(`isotropic-${cacheKey(description)}`, description, () => new ClusteredVectors(options), size, dimension, queries, ctx.log);
 }
