@@ -1,6 +1,6 @@
 import { METRIC_IDS } from '@pv/settings';
 import { InvalidArgumentError as OptionValueError, Option, type Command } from 'commander';
-import type { FacePolicy } from '@pv/core';
+import { ANALYSIS_KINDS, checkFaceFilter, parseAnalysisKinds, type AnalysisKind, type FaceFilter, type FacePolicy } from '@pv/core';
 
 /**
  * The detectors pv runs by id: `rfb320` (built in, fetched from the npm registry) and `mtcnn` (after
@@ -48,6 +48,30 @@ export function parsePositiveInteger(value: string): number {
     throw new OptionValueError('Expected a whole number of at least 1.');
   }
   return n;
+}
+
+/** Options of the commands that can check liveness and return face analyses (`verify`, `identify`). */
+export interface LivenessOptions {
+  /** `--require-live`. */
+  readonly requireLive?: boolean;
+  /** `--analyses a,b`, parsed. */
+  readonly analyses?: readonly AnalysisKind[];
+}
+
+/** Parses `--analyses liveness,pose` (unknown kinds are an error naming the known ones). */
+export function parseAnalysesOption(value: string): AnalysisKind[] {
+  try {
+    return parseAnalysisKinds(value.split(',').map((k) => k.trim()).filter(Boolean));
+  } catch (error) {
+    throw new OptionValueError(error instanceof Error ? error.message : String(error));
+  }
+}
+
+/** Adds `--require-live` and `--analyses` (verify, identify). */
+export function withLiveness(command: Command): Command {
+  return command
+    .option('--require-live', 'refuse faces the single-frame liveness check does not call live (E_FACE_REJECTED, exit 1)')
+    .addOption(new Option('--analyses <list>', `also report these face analyses, comma-separated: ${ANALYSIS_KINDS.join(',')}`).argParser(parseAnalysesOption));
 }
 
 /** Parses a TCP port, 0 (any free port) to 65535 (`--port`). */
@@ -101,4 +125,39 @@ export function withFacePolicy(command: Command, fallback: FacePolicy, descripti
 /** Adds an "Example:" section to a command's help. */
 export function withExamples(command: Command, ...examples: string[]): Command {
   return command.addHelpText('after', `\nExample${examples.length > 1 ? 's' : ''}:\n${examples.map((e) => `  $ ${e}`).join('\n')}\n`);
+}
+
+/** Options of the commands that drop small or unsure faces (`--min-face-size`, `--min-score`). */
+export interface FaceFilterOptions {
+  readonly minFaceSize?: number;
+  readonly minScore?: number;
+}
+
+/** Parses a number of pixels ≥ 0 (`--min-face-size`). */
+export function parsePixels(value: string): number {
+  const n = Number(value);
+  if (value.trim() === '' || !Number.isFinite(n) || n < 0) throw new OptionValueError('Expected a number of pixels, 0 or more.');
+  return n;
+}
+
+/** Parses a detector score from 0 to 1 (`--min-score`). */
+export function parseScore(value: string): number {
+  const n = Number(value);
+  if (value.trim() === '' || !(n >= 0 && n <= 1)) throw new OptionValueError('Expected a score from 0 to 1.');
+  return n;
+}
+
+/** Adds `--min-face-size` and `--min-score` (`@pv/core`'s `FaceFilter`). */
+export function withFaceFilter(command: Command): Command {
+  return command
+    .addOption(new Option('--min-face-size <px>', "drop faces whose box's shorter side is under this many pixels (likely false positives)").argParser(parsePixels))
+    .addOption(new Option('--min-score <0..1>', 'drop faces the detector scored under this').argParser(parseScore));
+}
+
+/** The `FaceFilter` of `--min-face-size` and `--min-score`. */
+export function faceFilterOf(options: FaceFilterOptions): FaceFilter {
+  return checkFaceFilter({
+    ...(options.minFaceSize !== undefined ? { minFaceSize: options.minFaceSize } : {}),
+    ...(options.minScore !== undefined ? { minScore: options.minScore } : {}),
+  });
 }

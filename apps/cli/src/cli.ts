@@ -41,7 +41,8 @@ export function createProgram(run: CommandRunner, streams: OutputStreams = proce
       `
 Exit codes (every command):
   0    success; verify/compare: a match; identify: someone recognised
-  1    a negative answer: no match, nobody recognised, a photo without a face, or a batch where some files failed
+  1    a negative answer: no match, nobody recognised, a photo without a face, a face refused by --require-live
+       or --review (E_FACE_REJECTED), or a batch where some files failed
   2    an error: bad arguments, unreadable image, unknown label, missing store or models
   130  interrupted (Ctrl-C); finished work is kept
 

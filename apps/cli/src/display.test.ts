@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { displayPath, plural } from './display.js';
+import { displayPath, plural, shellArg } from './display.js';
 
 describe('displayPath', () => {
   const cwd = path.resolve('/home/ann/photos');
@@ -22,5 +22,14 @@ describe('plural', () => {
     expect(plural(0, 'face')).toBe('0 faces');
     expect(plural(1, 'face')).toBe('1 face');
     expect(plural(2, 'person', 'people')).toBe('2 people');
+  });
+});
+
+describe('shellArg', () => {
+  it('leaves safe arguments alone and single-quotes the others', () => {
+    expect(shellArg('pv-demo/people')).toBe('pv-demo/people');
+    expect(shellArg('file:pv-demo/people.pv')).toBe('file:pv-demo/people.pv');
+    expect(shellArg('my photos/a.jpg')).toBe(`'my photos/a.jpg'`);
+    expect(shellArg("it's")).toBe(`'it'\\''s'`);
   });
 });

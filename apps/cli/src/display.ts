@@ -11,3 +11,8 @@ export function displayPath(file: string, cwd: string = process.cwd()): string {
 export function plural(count: number, singular: string, pluralForm = `${singular}s`): string {
   return `${count} ${count === 1 ? singular : pluralForm}`;
 }
+
+/** A command-line argument as a POSIX shell reads it back: as is when safe, else in single quotes. */
+export function shellArg(arg: string): string {
+  return /^[\w@%+=:,./-]+$/u.test(arg) ? arg : `'${arg.replace(/'/gu, `'\\''`)}'`;
+}

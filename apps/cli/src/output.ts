@@ -78,11 +78,12 @@ export function createOutput(options: { readonly json: boolean; readonly streams
 }
 
 /**
- * The exit code of a command that failed with `error`: a photo without a face is a negative answer
- * ({@link ExitCode.negative}: nobody to recognise or match) for every command; anything else is {@link ExitCode.error}.
+ * The exit code of a command that failed with `error`: a photo without a face, or a face refused by
+ * `--require-live` (`E_FACE_REJECTED`), is a negative answer ({@link ExitCode.negative}: nobody to recognise or
+ * match) for every command; anything else is {@link ExitCode.error}.
  */
 export function exitCodeOf(error: unknown): ExitStatus {
-  return isPvError(error, 'E_NO_FACE') ? ExitCode.negative : ExitCode.error;
+  return isPvError(error, 'E_NO_FACE') || isPvError(error, 'E_FACE_REJECTED') ? ExitCode.negative : ExitCode.error;
 }
 
 /** An error as the CLI reports it. */

@@ -63,12 +63,26 @@ export function openEncoder(
   });
 }
 
-/** A recognizer over the settings' encoder, around `store` when given. Close it when done (it closes the store). */
+/** The analyses a command's encoder must offer: those asked for, and `liveness` under `requireLive`. */
+export function analysesNeeded(options: { readonly analyses?: readonly AnalysisKind[]; readonly requireLive?: boolean }): AnalysisKind[] {
+  return [...new Set<AnalysisKind>([...(options.analyses ?? []), ...(options.requireLive ? (['liveness'] as const) : [])])];
+}
+
+/**
+ * A recognizer over the settings' encoder, around `store` when given; with `analyses`/`requireLive` the encoder
+ * opens those analysis models and the recognizer refuses faces that are not live. Close it when done (it closes
+ * the store).
+ */
 export async function openRecognizer(
   settings: ResolvedSettings,
-  extra: { readonly store?: Store; readonly facePolicy?: FacePolicy } = {},
+  extra: {
+    readonly store?: Store;
+    readonly facePolicy?: FacePolicy;
+    readonly analyses?: readonly AnalysisKind[];
+    readonly requireLive?: boolean;
+  } = {},
 ): Promise<FaceRecognizer> {
-  const encoder = await openEncoder(settings);
+  const encoder = await openEncoder(settings, { analyses: analysesNeeded(extra) });
   try {
     return new FaceRecognizer({
       encoder,
@@ -77,6 +91,7 @@ export async function openRecognizer(
       threshold: settings.threshold,
       ...(extra.store ? { store: extra.store } : {}),
       ...(extra.facePolicy ? { facePolicy: extra.facePolicy } : {}),
+      ...(extra.requireLive ? { requireLive: true } : {}),
     });
   } catch (error) {
     await encoder.close();

@@ -1,5 +1,5 @@
-import { BadImageError, InvalidArgumentError, ModelMismatchError, NotFoundError, PvError, StoreCorruptError } from '@pv/core';
-import { describe, expect, test } from 'vitest';
+import { BadImageError, InvalidArgumentError, livenessRejection, ModelMismatchError, NotFoundError, PvError, StoreCorruptError } from '@pv/core';
+import { describe, expect, it, test } from 'vitest';
 import { ApiError, scrubMessage, toErrorReply } from './api-error.js';
 
 describe('toErrorReply', () => {
@@ -50,4 +50,20 @@ test('scrubMessage replaces POSIX and Windows paths and shortens long messages',
   expect(scrubMessage('body/embedding/0 must be number')).toBe('body/embedding/0 must be number');
   expect(scrubMessage('"/srv/x/y.db" is locked')).toBe('"<path>" is locked');
   expect(scrubMessage('y'.repeat(400))).toHaveLength(300);
+});
+
+describe('toErrorReply of a face rejection', () => {
+  it('sends each reason with its measured value and limit, and the measured liveness', () => {
+    const rejected = livenessRejection({ liveness: { score: 0.12, threshold: 0.5, live: false } }, '/home/me/visitor.jpg');
+    const reply = toErrorReply(rejected);
+    expect(reply.statusCode).toBe(422);
+    expect(reply.body.error).toEqual({
+      code: 'E_FACE_REJECTED',
+      message: '<path>: Liveness score 0.120 is below the minimum 0.5',
+      details: {
+        liveness: { score: 0.12, threshold: 0.5 },
+        reasons: [{ code: 'not-live', message: 'Liveness score 0.120 is below the minimum 0.5', measured: 0.12, limit: 0.5 }],
+      },
+    });
+  });
 });

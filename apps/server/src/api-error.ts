@@ -112,15 +112,48 @@ export function scrubMessage(message: string): string {
   return scrubbed.length > 300 ? `${scrubbed.slice(0, 297)}...` : scrubbed;
 }
 
-/** Details that are safe to send: primitives only (no nested objects, no long strings), paths scrubbed. */
+/** The only details sent as structures: a face rejection's reasons and measured liveness (`E_FACE_REJECTED`). */
+const STRUCTURED_DETAILS = new Set(['reasons', 'liveness']);
+
+/**
+ * Details that are safe to send: primitives (no other nested objects, no long strings), plus the flat records
+ * of {@link STRUCTURED_DETAILS}; paths scrubbed.
+ */
 function safeDetails(details: Readonly<Record<string, unknown>>): Record<string, unknown> | undefined {
   const safe: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(details)) {
     if (key === 'file' || key === 'cause') continue;
-    if (typeof value === 'number' || typeof value === 'boolean') safe[key] = value;
-    else if (typeof value === 'string' && value.length <= 200) safe[key] = scrubMessage(value);
+    const primitive = safePrimitive(value);
+    if (primitive !== undefined) safe[key] = primitive;
+    else if (!STRUCTURED_DETAILS.has(key)) continue;
+    else if (Array.isArray(value) && value.length <= 32 && value.every(isFlatRecord)) safe[key] = value.map(safeRecord);
+    else if (isFlatRecord(value)) safe[key] = safeRecord(value);
   }
   return Object.keys(safe).length > 0 ? safe : undefined;
+}
+
+function safePrimitive(value: unknown): number | boolean | string | undefined {
+  if (typeof value === 'number' || typeof value === 'boolean') return value;
+  if (typeof value === 'string' && value.length <= 200) return scrubMessage(value);
+  return undefined;
+}
+
+/** An object whose values are all numbers, booleans or strings (e.g. `{ code, message, measured, limit }`). */
+function isFlatRecord(value: unknown): value is Record<string, unknown> {
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    !Array.isArray(value) &&
+    Object.values(value).every((v) => typeof v === 'number' || typeof v === 'boolean' || typeof v === 'string')
+  );
+}
+
+function safeRecord(value: Record<string, unknown>): Record<string, unknown> {
+  return Object.fromEntries(
+    Object.entries(value)
+      .map(([k, v]) => [k, safePrimitive(v)] as const)
+      .filter(([, v]) => v !== undefined),
+  );
 }
 
 /** How an error is answered: status, body and extra headers. Never includes stack traces or file paths. */

@@ -13,6 +13,7 @@ import { registerHealthRoutes } from './routes/health.js';
 import { registerPageRoutes } from './routes/page.js';
 import { registerPrivacyRoutes } from './routes/privacy.js';
 import { registerRecognitionRoutes } from './routes/recognition.js';
+import { registerAnalysisRoutes } from './routes/analysis.js';
 import { registerSubjectRoutes } from './routes/subjects.js';
 
 declare module 'fastify' {
@@ -168,6 +169,7 @@ export async function buildApp(context: ServerContext, logger: FastifyBaseLogger
       registerSubjectRoutes(v1, context);
       registerRecognitionRoutes(v1, context);
       registerPrivacyRoutes(v1, context);
+      registerAnalysisRoutes(v1, context);
     },
     { prefix: '/v1' },
   );

@@ -107,3 +107,20 @@ describe('configuration files', () => {
     expect(await loadServerConfig({ PV_MAX_QUEUE: '3' })).toEqual({ maxQueue: 3 });
   });
 });
+
+describe('requireLive and review', () => {
+  test('PV_REQUIRE_LIVE and PV_REVIEW, and the same keys in the configuration file; defaults off', async () => {
+    expect(configFromEnv({ PV_REQUIRE_LIVE: 'true', PV_REVIEW: 'strict' })).toEqual({ requireLive: true, review: 'strict' });
+    expect(resolveServerConfig({})).toMatchObject({ requireLive: false, review: 'off' });
+    expect(() => resolveServerConfig({ review: 'lenient' as never })).toThrow(expect.objectContaining({ code: 'E_INVALID_ARGUMENT' }));
+    expect(() => configFromEnv({ PV_REQUIRE_LIVE: 'maybe' })).toThrow(/PV_REQUIRE_LIVE/);
+    const { dir, remove } = await tempDir();
+    try {
+      const file = path.join(dir, 'server.json');
+      await writeFile(file, JSON.stringify({ requireLive: true, review: 'standard' }));
+      expect(await loadServerConfig({ PV_SERVER_CONFIG: file, PV_REVIEW: 'off' })).toEqual({ requireLive: true, review: 'off' });
+    } finally {
+      await remove();
+    }
+  });
+});

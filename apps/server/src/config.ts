@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
-import { InvalidArgumentError, NotFoundError, type StoreKeySource } from '@pv/core';
+import { InvalidArgumentError, NotFoundError, parseReviewMode, type ReviewMode, type StoreKeySource } from '@pv/core';
 import { parseThreshold } from '@pv/settings';
 import { defaultStoreUri } from '@pv/settings/node';
 import { parseKeySpec } from './api-keys.js';
@@ -72,6 +72,18 @@ export interface ServerConfig {
   readonly audit: boolean;
   /** The audit trail file (default: beside the store, see `openStoreAuditTrail` of `@pv/privacy`). Env `PV_AUDIT_TRAIL`. */
   readonly auditTrail: string | undefined;
+  /**
+   * Refuse faces the single-frame liveness check does not call live on verify (422 `E_FACE_REJECTED`), identify
+   * (the face is reported `rejected`, the others answered) and enroll (422). Opens the liveness model at start.
+   * Default false. Env `PV_REQUIRE_LIVE`.
+   */
+  readonly requireLive: boolean;
+  /**
+   * The enrollment review of `POST /v1/subjects/{label}/faces` when the request names none (`off`, `standard`,
+   * `strict`; see `reviewFace` of `@pv/core`); its analysis models are opened at start unless `off`. Default
+   * `off`. Env `PV_REVIEW`.
+   */
+  readonly review: ReviewMode;
 }
 
 /** Configuration as given: any subset of {@link ServerConfig}. */
@@ -105,6 +117,8 @@ export function defaultServerConfig(cores: number = availableParallelism()): Ser
     modelsDir: undefined,
     audit: true,
     auditTrail: undefined,
+    requireLive: false,
+    review: 'off',
   };
 }
 
@@ -140,6 +154,12 @@ export function resolveServerConfig(input: ServerConfigInput = {}): ServerConfig
     throw new InvalidArgumentError('apiKeys must be a list of strings ("key" or "key:scope+scope")', { name: 'apiKeys' });
   }
   for (const spec of config.apiKeys) parseKeySpec(spec);
+  if (typeof config.requireLive !== 'boolean') throw new InvalidArgumentError('requireLive must be true or false', { name: 'requireLive' });
+  try {
+    parseReviewMode(config.review);
+  } catch (error) {
+    throw new InvalidArgumentError(`review: ${(error as Error).message}`, { name: 'review' });
+  }
   return config;
 }
 
@@ -194,6 +214,8 @@ const ENV_SETTINGS: readonly (readonly [string, keyof ServerConfig, Parser])[] =
   ['PV_MODELS_DIR', 'modelsDir', asString],
   ['PV_AUDIT', 'audit', asBoolean],
   ['PV_AUDIT_TRAIL', 'auditTrail', asString],
+  ['PV_REQUIRE_LIVE', 'requireLive', asBoolean],
+  ['PV_REVIEW', 'review', asString],
 ];
 
 /** The settings given by `PV_*` environment variables (see {@link ServerConfig} for the names). */

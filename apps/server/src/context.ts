@@ -2,13 +2,16 @@ import type { ApiKeyRing } from './api-keys.js';
 import type { ServerAudit } from './audit.js';
 import type { ServerConfig } from './config.js';
 import type { ServedModel } from './embedding-input.js';
-import type { Gallery } from '@pv/core';
+import type { AnalysisKind, Gallery } from '@pv/core';
 import type { FaceChoice, ImageFaces } from './inference/pool.js';
 
 /** Runs detection and embedding somewhere other than the event loop (the worker pool). */
 export interface ImageInference {
-  /** Embeds the main face (`largest`) or every face (`all`) of encoded image bytes; no face gives an empty list. */
-  embedImage(bytes: Uint8Array, faces: FaceChoice): Promise<ImageFaces>;
+  /**
+   * Embeds the main face (`largest`) or every face (`all`) of encoded image bytes, with the `analyses` asked for
+   * on each face (their models are loaded on first use); no face gives an empty list.
+   */
+  embedImage(bytes: Uint8Array, faces: FaceChoice, analyses?: readonly AnalysisKind[]): Promise<ImageFaces>;
   /** Jobs running or waiting now. */
   readonly inFlight: number;
 }

@@ -1,4 +1,4 @@
-import { Gallery, type Metric } from '@pv/core';
+import { enrollmentAnalyses, Gallery, type Metric } from '@pv/core';
 import { loadLocalModels } from '@pv/model-fetch';
 import { STORE_KEY_ENV, resolveSettings, type ResolvedSettings } from '@pv/settings';
 import { defaultStoreUri, readConfigFile, savedThresholds } from '@pv/settings/node';
@@ -112,6 +112,8 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
       model: model.id,
       limitInputPixels: config.maxPixels,
       cacheDir: config.modelsDir,
+      // Only what a setting needs on every request is opened now; other analyses load on first request.
+      analyses: enrollmentAnalyses(config.review, config.requireLive),
     });
   } catch (error) {
     await store.close();

@@ -1,7 +1,7 @@
 import { errorToData, failureOf, type ErrorData } from './error-data.js';
 import type { AnalysisKind, FaceAnalysis } from './analysis.js';
-import { FaceRejectedError, InvalidArgumentError, ModelMismatchError, PvError, StoreWriteError } from './errors.js';
-import { reviewAnalyses, reviewFace, type ReviewMode, type ReviewReason } from './review.js';
+import { InvalidArgumentError, ModelMismatchError, PvError, StoreWriteError } from './errors.js';
+import { enrollmentAnalyses, enrollmentReasons, faceRejectedError, type ReviewMode } from './review.js';
 import type { AbortSignalLike, EncodedFace, FaceEncoder, FacePolicy, FileFailure } from './face-encoder.js';
 import { faceRecordId, type FaceToEnroll, type Gallery } from './gallery.js';
 import type { ImageInput } from './image-loader.js';
@@ -167,8 +167,7 @@ export async function enrollImages(
   let done = 0;
   const inputs = run.map(({ item }) => ({ input: item.input, name: item.name }));
   const review = options.review ?? 'off';
-  const analyses = new Set<AnalysisKind>(reviewAnalyses(review));
-  if (options.requireLive) analyses.add('liveness');
+  const analyses = new Set<AnalysisKind>(enrollmentAnalyses(review, options.requireLive === true));
   const encodeOptions = {
     signal,
     ...(options.facePolicy ? { facePolicy: options.facePolicy } : {}),
@@ -221,18 +220,9 @@ export async function enrollImages(
 
 /** Why a file's faces may not be enrolled under the review and the liveness requirement, or nothing. */
 function rejectionOf(file: string, faces: readonly { readonly analysis?: FaceAnalysis }[], mode: ReviewMode, requireLive: boolean): FileFailure | undefined {
-  const reasons: ReviewReason[] = [];
-  for (const face of faces) {
-    const analysis = face.analysis ?? {};
-    if (mode !== 'off') reasons.push(...reviewFace(analysis, mode).reasons);
-    const live = analysis.liveness;
-    if (requireLive && live && !live.live && !reasons.some((r) => r.code === 'not-live')) {
-      reasons.push({ code: 'not-live', message: `not live: liveness ${live.score.toFixed(2)} below ${live.threshold}`, measured: live.score, limit: live.threshold });
-    }
-  }
+  const reasons = faces.flatMap((face) => enrollmentReasons(face.analysis ?? {}, mode, requireLive));
   if (reasons.length === 0) return undefined;
-  const error = new FaceRejectedError(`${file}: ${reasons.map((r) => r.message).join('; ')}`, { file, reasons: reasons.map((r) => ({ ...r })) });
-  return failureOf(file, error);
+  return failureOf(file, faceRejectedError(reasons, file, { file }));
 }
 
 function key(file: string, label: string): string {

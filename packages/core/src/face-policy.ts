@@ -1,4 +1,4 @@
-import { MultipleFacesError, NoFaceError } from './errors.js';
+import { InvalidArgumentError, MultipleFacesError, NoFaceError } from './errors.js';
 import type { FacePolicy } from './face-encoder.js';
 import { boxArea, type FaceDetection } from './image.js';
 
@@ -22,4 +22,35 @@ export function chooseFaces(detections: readonly FaceDetection[], policy: FacePo
     if (!best || boxArea(d.box) > boxArea(best.box)) best = d;
   }
   return [best as FaceDetection];
+}
+
+/**
+ * Limits that drop a detector's likely false positives (a pattern on a shirt, a face in a poster): faces
+ * whose box's shorter side is under `minFaceSize` pixels, or whose detector score is under `minScore` (0–1).
+ */
+export interface FaceFilter {
+  readonly minFaceSize?: number;
+  readonly minScore?: number;
+}
+
+/** Why {@link faceFilterVerdict} drops a face. */
+export type FaceDropReason = 'too-small' | 'low-score';
+
+/** Checks a {@link FaceFilter}'s limits: a size ≥ 0 and a score in [0, 1] (`E_INVALID_ARGUMENT` otherwise). */
+export function checkFaceFilter(filter: FaceFilter): FaceFilter {
+  const { minFaceSize, minScore } = filter;
+  if (minFaceSize !== undefined && !(Number.isFinite(minFaceSize) && minFaceSize >= 0)) {
+    throw new InvalidArgumentError(`The minimum face size must be a number of pixels ≥ 0, got ${minFaceSize}`, { minFaceSize });
+  }
+  if (minScore !== undefined && !(minScore >= 0 && minScore <= 1)) {
+    throw new InvalidArgumentError(`The minimum detector score must be from 0 to 1, got ${minScore}`, { minScore });
+  }
+  return filter;
+}
+
+/** Why `filter` drops `detection` (size is checked first), or `undefined` when it keeps it. */
+export function faceFilterVerdict(detection: FaceDetection, filter: FaceFilter): FaceDropReason | undefined {
+  if (filter.minFaceSize !== undefined && Math.min(detection.box.width, detection.box.height) < filter.minFaceSize) return 'too-small';
+  if (filter.minScore !== undefined && detection.score < filter.minScore) return 'low-score';
+  return undefined;
 }

@@ -1,4 +1,5 @@
 import { beforeEach, describe, expect, it } from 'vitest';
+import type { FaceAnalyzer } from './analysis.js';
 import { isPvError } from './errors.js';
 import type { FaceDetection } from './image.js';
 import { MemoryStore } from './memory-store.js';
@@ -299,6 +300,8 @@ describe('verify (the reference’s compare_embeddings)', () => {
     const result = await recognizer({ store }).verify(pair, 'bob');
     expect(result).toMatchObject({ match: true, prediction: 'bob', facesFound: 2 });
     expect(result.detection.box).toEqual(large);
+    expect(result.detections.map((d) => d.box)).toEqual(expect.arrayContaining([small, large]));
+    expect(result.detections).toHaveLength(2);
     expect((await recognizer({ store }).verify(faces.photo({ vector: ALICE }), 'alice')).facesFound).toBe(1);
     await expectCode(recognizer({ store, facePolicy: 'strict' }).verify(pair, 'bob'), 'E_MULTIPLE_FACES');
   });
@@ -392,5 +395,55 @@ describe('close', () => {
     await recognizer({ store }).close();
     expect(faces.closed).toEqual({ detector: true, embedder: true });
     await expectCode(store.count(), 'E_STORE_CLOSED');
+  });
+});
+
+describe('FaceRecognizer requireLive and per-call analyses', () => {
+  // A scripted analyzer: a face whose detector score is below 0.8 is "not live" (score 0.2), others live (0.9).
+  const analyzer: FaceAnalyzer = {
+    kinds: ['liveness', 'pose'],
+    analyze: async (_image, detection, kinds) => ({
+      ...(kinds.includes('liveness')
+        ? { liveness: detection.score < 0.8 ? { score: 0.2, threshold: 0.5, live: false } : { score: 0.9, threshold: 0.5, live: true } }
+        : {}),
+      ...(kinds.includes('pose') ? { pose: { yaw: 1, pitch: 2, roll: 3 } } : {}),
+    }),
+    close: async () => undefined,
+  };
+
+  it('verify refuses a face that is not live with E_FACE_REJECTED, the reason and the measured score', async () => {
+    const r = recognizer({ store: await storeWith({ alice: [ALICE] }), analyzer });
+    const error = await failureOf(r.verify(faces.photo({ vector: ALICE_NEAR, score: 0.7 }), 'alice', { requireLive: true }));
+    expect(isPvError(error, 'E_FACE_REJECTED')).toBe(true);
+    const details = (error as { details: { reasons: { code: string; measured: number; limit: number }[]; liveness: { score: number } } }).details;
+    expect(details.reasons).toEqual([expect.objectContaining({ code: 'not-live', measured: 0.2, limit: 0.5 })]);
+    expect(details.liveness.score).toBe(0.2);
+    // Without requireLive the same face is verified.
+    expect((await r.verify(faces.photo({ vector: ALICE_NEAR, score: 0.7 }), 'alice')).match).toBe(true);
+  });
+
+  it('verify passes a live face and returns the analyses asked for; the recognizer default applies per call', async () => {
+    const r = recognizer({ store: await storeWith({ alice: [ALICE] }), analyzer, requireLive: true });
+    const result = await r.verify(faces.photo({ vector: ALICE_NEAR }), 'alice', { analyses: ['pose'] });
+    expect(result.match).toBe(true);
+    expect(result.analysis).toEqual({ liveness: { score: 0.9, threshold: 0.5, live: true }, pose: { yaw: 1, pitch: 2, roll: 3 } });
+    await expectCode(r.verify(faces.photo({ vector: ALICE_NEAR, score: 0.7 }), 'alice'), 'E_FACE_REJECTED');
+    expect((await r.verify(faces.photo({ vector: ALICE_NEAR, score: 0.7 }), 'alice', { requireLive: false })).analysis).toBeUndefined();
+  });
+
+  it('identify reports a face that is not live as rejected, and identifies the others', async () => {
+    const r = recognizer({ store: await storeWith({ alice: [ALICE], bob: [BOB] }), analyzer });
+    const result = await r.identify(faces.photo({ vector: ALICE_NEAR, score: 0.95 }, { vector: BOB_NEAR, score: 0.7 }), { requireLive: true });
+    expect(result.map((f) => f.prediction)).toEqual(['alice', UNKNOWN_LABEL]);
+    expect(result[0]?.rejected).toBeUndefined();
+    expect(result[1]?.candidates).toEqual([]);
+    expect(result[1]?.rejected).toMatchObject({ code: 'E_FACE_REJECTED', details: { liveness: { score: 0.2, threshold: 0.5 } } });
+    expect(result[1]?.analysis?.liveness?.live).toBe(false);
+  });
+
+  it('refuses requireLive on an encoder without the liveness analysis (never skips the check)', async () => {
+    const r = recognizer({ store: await storeWith({ alice: [ALICE] }) });
+    await expectCode(r.verify(faces.photo({ vector: ALICE }), 'alice', { requireLive: true }), 'E_INVALID_ARGUMENT');
+    await expectCode(r.identify(faces.photo({ vector: ALICE }), { requireLive: true }), 'E_INVALID_ARGUMENT');
   });
 });

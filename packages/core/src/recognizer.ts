@@ -1,6 +1,7 @@
 import type { FaceAligner, FaceDetector } from './detector.js';
 import type { Embedder } from './embedder.js';
-import { errorFromData } from './error-data.js';
+import type { AnalysisKind, FaceAnalysis, FaceAnalyzer } from './analysis.js';
+import { errorFromData, errorToData, type ErrorData } from './error-data.js';
 import { InvalidArgumentError, NoFaceError, NotFoundError } from './errors.js';
 import type { AbortSignalLike, EncodedFace, FaceEncoder, FacePolicy, FileFailure } from './face-encoder.js';
 import { enrollImages, type EnrollItem } from './enroll-images.js';
@@ -11,6 +12,7 @@ import { labelForEntry, type DirectoryLayout, type ImageInput, type ImageLoader 
 import { checkLabel, UNKNOWN_LABEL } from './labels.js';
 import { LocalFaceEncoder } from './local-face-encoder.js';
 import { isCloser, withinThreshold, type Metric } from './metric.js';
+import { livenessRejection } from './review.js';
 import type { EmbeddingRecord, Store } from './store.js';
 
 /** An embedding with its label (the reference's `{label, embedding}`), and where it came from. */
@@ -58,11 +60,38 @@ export interface GenerateResult {
   readonly aborted: boolean;
 }
 
+/** Per-call face analyses of {@link FaceRecognizer.verify} and {@link FaceRecognizer.identify}. */
+export interface AnalysisCallOptions {
+  /**
+   * Refuse faces the single-frame liveness check does not call live (`E_FACE_REJECTED`, reason `not-live`, with
+   * the measured score); the encoder must offer the `liveness` analysis. Default: the recognizer's `requireLive`.
+   */
+  readonly requireLive?: boolean;
+  /** Analyses to run on each face and return as its `analysis` (the encoder must offer them). Default none. */
+  readonly analyses?: readonly AnalysisKind[];
+}
+
+/** Options of {@link FaceRecognizer.verify}. */
+export interface VerifyOptions extends AnalysisCallOptions {
+  /** Compare with these embeddings instead of the store. */
+  readonly against?: readonly LabelledEmbedding[];
+}
+
+/** Options of {@link FaceRecognizer.identify}. */
+export interface IdentifyOptions extends AnalysisCallOptions {
+  /** Distinct labels per face (default 5). */
+  readonly k?: number;
+}
+
 /** Result of {@link FaceRecognizer.verify}: {@link Verification} plus the face that was used. */
 export interface VerifyResult extends Verification {
   readonly detection: FaceDetection;
   /** How many faces the photo held (the face verified is the largest clear one, or the only one under `strict`). */
   readonly facesFound: number;
+  /** The analyses asked for (`analyses`, and `liveness` under `requireLive`); absent when none were. */
+  readonly analysis?: FaceAnalysis;
+  /** Every face the photo held (the verified one, {@link VerifyResult.detection}, among them), for drawing. */
+  readonly detections: readonly FaceDetection[];
 }
 
 /** Result of {@link FaceRecognizer.compare}: {@link Comparison} plus the two faces that were used. */
@@ -77,6 +106,13 @@ export interface IdentifiedFace {
   readonly candidates: Candidate[];
   /** The best candidate's label if within the threshold, else `"unknown"`. */
   readonly prediction: string;
+  /** The analyses asked for (`analyses`, and `liveness` under `requireLive`); absent when none were. */
+  readonly analysis?: FaceAnalysis;
+  /**
+   * Set when `requireLive` refused the face (`E_FACE_REJECTED` with `details.reasons` and `details.liveness`):
+   * it was not compared with the gallery (`candidates` empty, `prediction` `"unknown"`).
+   */
+  readonly rejected?: ErrorData;
 }
 
 /** The parts of a {@link FaceRecognizer}: an encoder (or the parts of an in-thread one), a metric, a store. */
@@ -94,6 +130,8 @@ export type FaceRecognizerOptions = (
       readonly align: FaceAligner;
       /** Reads paths and encoded bytes. Required for inputs other than decoded images. */
       readonly images?: ImageLoader;
+      /** Runs the analyses `verify`/`identify` ask for (`analyses`, `requireLive`); owned, closed with the recognizer. */
+      readonly analyzer?: FaceAnalyzer;
     }
 ) & {
   readonly metric: Metric;
@@ -103,6 +141,11 @@ export type FaceRecognizerOptions = (
   readonly threshold?: number;
   /** Default face policy (default `largest`). */
   readonly facePolicy?: FacePolicy;
+  /**
+   * Default of `requireLive` for `verify` and `identify`: refuse faces the single-frame liveness check does not
+   * call live (the encoder must offer the `liveness` analysis). Default false.
+   */
+  readonly requireLive?: boolean;
 };
 
 /**
@@ -123,6 +166,7 @@ export class FaceRecognizer {
   readonly #gallery: Gallery | undefined;
   readonly #images: ImageLoader | undefined;
   readonly #facePolicy: FacePolicy;
+  readonly #requireLive: boolean;
 
   constructor(options: FaceRecognizerOptions) {
     this.encoder = 'encoder' in options ? options.encoder : new LocalFaceEncoder(options);
@@ -130,6 +174,7 @@ export class FaceRecognizer {
     this.store = options.store;
     this.#images = options.images;
     this.#facePolicy = options.facePolicy ?? 'largest';
+    this.#requireLive = options.requireLive === true;
     const model = this.encoder.info.model;
     const calibrated = model.thresholds.find((t) => t.metric === options.metric.id)?.value;
     const threshold = options.threshold ?? calibrated;
@@ -250,17 +295,27 @@ export class FaceRecognizer {
 
   /**
    * The reference's `compare_embeddings()`: does the face in `input` belong to `label`? Compares with the
-   * store, or with `against` when given.
+   * store, or with `options.against` (or a list given in its place) when given. Under `requireLive` a face the
+   * liveness check does not call live is refused with `E_FACE_REJECTED` (reason `not-live`, the measured
+   * score in `details.liveness`) before any comparison.
    */
-  async verify(input: ImageInput, label: string, against?: readonly LabelledEmbedding[]): Promise<VerifyResult> {
+  async verify(input: ImageInput, label: string, options: VerifyOptions | readonly LabelledEmbedding[] = {}): Promise<VerifyResult> {
+    const { against, ...call } = Array.isArray(options) ? { against: options as readonly LabelledEmbedding[] } : (options as VerifyOptions);
     const policy = this.#facePolicy === 'all' ? 'largest' : this.#facePolicy;
+    const analyses = this.#analysesOf(call);
     // Every face is embedded under `largest`, so the result can say how many the photo held.
-    const found = await this.embedFaces(input, policy === 'largest' ? 'all' : policy);
+    const found = await this.encoder.encode(input, { facePolicy: policy === 'largest' ? 'all' : policy, ...(analyses.length > 0 ? { analyses } : {}) });
     const [chosen] = found.length > 0 ? chooseFaces(found.map((f) => f.detection), policy) : [];
     const face = found.find((f) => f.detection === chosen);
     if (!face) throw new NoFaceError();
+    if (this.#requiresLive(call)) {
+      const rejected = livenessRejection(face.analysis, nameOf(input));
+      if (rejected) throw rejected;
+    }
     const facesFound = found.length;
-    if (!against) return { ...(await this.gallery.verify(face.embedding, label)), detection: face.detection, facesFound };
+    const detections = found.map((f) => f.detection);
+    const extra = { detection: face.detection, facesFound, detections, ...(face.analysis ? { analysis: face.analysis } : {}) };
+    if (!against) return { ...(await this.gallery.verify(face.embedding, label)), ...extra };
     let nearest: Candidate | undefined;
     let claimed: Candidate | undefined;
     for (const e of against) {
@@ -275,28 +330,50 @@ export class FaceRecognizer {
       distance: claimed.distance,
       nearestDistance: nearest.distance,
       threshold: this.threshold,
-      detection: face.detection,
-      facesFound,
+      ...extra,
     };
   }
 
-  /** 1:N identification of every face in `input`: the top `k` distinct labels of each. No face gives `[]`. */
-  async identify(input: ImageInput, options: { readonly k?: number } = {}): Promise<IdentifiedFace[]> {
+  /**
+   * 1:N identification of every face in `input`: the top `k` distinct labels of each. No face gives `[]`.
+   * Under `requireLive` a face the liveness check does not call live is reported with `rejected`
+   * (`E_FACE_REJECTED`) and not compared; the other faces are identified as usual.
+   */
+  async identify(input: ImageInput, options: IdentifyOptions = {}): Promise<IdentifiedFace[]> {
     const gallery = this.gallery;
     await gallery.checkModel();
+    const analyses = this.#analysesOf(options);
     let faces: EncodedFace[];
     try {
-      faces = await this.encoder.encode(input, { facePolicy: 'all' });
+      faces = await this.encoder.encode(input, { facePolicy: 'all', ...(analyses.length > 0 ? { analyses } : {}) });
     } catch (error) {
       if (error instanceof NoFaceError) return [];
       throw error;
     }
+    const requireLive = this.#requiresLive(options);
     const results: IdentifiedFace[] = [];
     for (const face of faces) {
-      const { candidates, prediction } = await gallery.identify(face.embedding, options);
-      results.push({ detection: face.detection, candidates, prediction });
+      const analysis = face.analysis ? { analysis: face.analysis } : {};
+      const rejected = requireLive ? livenessRejection(face.analysis, nameOf(input)) : undefined;
+      if (rejected) {
+        results.push({ detection: face.detection, candidates: [], prediction: UNKNOWN_LABEL, ...analysis, rejected: errorToData(rejected) });
+        continue;
+      }
+      const { candidates, prediction } = await gallery.identify(face.embedding, options.k !== undefined ? { k: options.k } : {});
+      results.push({ detection: face.detection, candidates, prediction, ...analysis });
     }
     return results;
+  }
+
+  #requiresLive(options: AnalysisCallOptions): boolean {
+    return options.requireLive ?? this.#requireLive;
+  }
+
+  /** The analyses a call needs: those asked for, and `liveness` under `requireLive`. */
+  #analysesOf(options: AnalysisCallOptions): AnalysisKind[] {
+    const kinds = new Set<AnalysisKind>(options.analyses ?? []);
+    if (this.#requiresLive(options)) kinds.add('liveness');
+    return [...kinds];
   }
 
   /** 1:1 of two photos: are they the same person? Needs no store. */
@@ -312,4 +389,9 @@ export class FaceRecognizer {
   async close(): Promise<void> {
     await Promise.all([this.encoder.close(), this.store?.close()]);
   }
+}
+
+/** The name an input is reported under in errors: its path, when it is one. */
+function nameOf(input: ImageInput): string | undefined {
+  return typeof input === 'string' ? input : undefined;
 }

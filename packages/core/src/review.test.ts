@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { FaceAnalysis } from './analysis.js';
-import { REVIEW_LIMITS, parseReviewMode, reviewAnalyses, reviewFace } from './review.js';
+import { REVIEW_LIMITS, livenessRejection, parseReviewMode, reviewAnalyses, reviewFace } from './review.js';
 
 const good: FaceAnalysis = {
   quality: { faceSize: 120, detectorScore: 0.99, sharpness: 150, brightness: 120, contrast: 50 },
@@ -50,5 +50,19 @@ describe('reviewFace', () => {
     expect(reviewAnalyses('strict')).toEqual(['quality', 'pose', 'eyes', 'liveness']);
     expect(parseReviewMode('strict')).toBe('strict');
     expect(() => parseReviewMode('lenient')).toThrow(expect.objectContaining({ code: 'E_INVALID_ARGUMENT' }));
+  });
+});
+
+describe('livenessRejection', () => {
+  it('is undefined for a live face, E_FACE_REJECTED with the measured score otherwise, E_INVALID_ARGUMENT without the analysis', () => {
+    expect(livenessRejection({ liveness: { score: 0.8, threshold: 0.5, live: true } })).toBeUndefined();
+    const error = livenessRejection({ liveness: { score: 0.25, threshold: 0.5, live: false } }, 'photo.jpg');
+    expect(error?.code).toBe('E_FACE_REJECTED');
+    expect(error?.message).toBe('photo.jpg: Liveness score 0.250 is below the minimum 0.5');
+    expect(error?.details).toEqual({
+      liveness: { score: 0.25, threshold: 0.5 },
+      reasons: [{ code: 'not-live', message: 'Liveness score 0.250 is below the minimum 0.5', measured: 0.25, limit: 0.5 }],
+    });
+    expect(() => livenessRejection({ pose: { yaw: 0, pitch: 0, roll: 0 } })).toThrow(expect.objectContaining({ code: 'E_INVALID_ARGUMENT' }));
   });
 });

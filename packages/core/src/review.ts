@@ -1,5 +1,5 @@
-import type { AnalysisKind, FaceAnalysis } from './analysis.js';
-import { InvalidArgumentError } from './errors.js';
+import type { AnalysisKind, FaceAnalysis, LivenessResult } from './analysis.js';
+import { FaceRejectedError, InvalidArgumentError, type PvErrorDetails } from './errors.js';
 
 /** How strictly faces are reviewed before enrollment: `off` accepts every face. */
 export type ReviewMode = 'off' | 'standard' | 'strict';
@@ -152,10 +152,80 @@ export function reviewFace(analysis: FaceAnalysis, mode: ReviewMode, limits?: Re
     below('eyes-closed', 'Eye-open probability (lower eye)', open, 0.5);
   }
   if (l.requireLive) {
-    const v = analysis.liveness!;
-    below('not-live', 'Liveness score', v.score, v.threshold);
+    const notLive = notLiveReason(analysis.liveness!);
+    if (notLive) reasons.push(notLive);
   }
   return { mode, accepted: reasons.length === 0, reasons };
+}
+
+/**
+ * The `not-live` reason of a face the single-frame liveness check does not call live (with the measured
+ * score and the threshold), or `undefined` for a live face. The one liveness verdict used by the review,
+ * `requireLive` of enrollment, verify and identify, the CLI and the server.
+ */
+export function notLiveReason(liveness: LivenessResult): ReviewReason | undefined {
+  if (liveness.live) return undefined;
+  return {
+    code: 'not-live',
+    message: `Liveness score ${liveness.score.toFixed(3)} is below the minimum ${liveness.threshold}`,
+    measured: liveness.score,
+    limit: liveness.threshold,
+  };
+}
+
+/**
+ * Every reason to refuse one analysed face for enrollment under `mode` and `requireLive` (empty: accept it):
+ * the review's reasons, plus `not-live` under `requireLive` unless the review already gave it. The one rule of
+ * library enrollment (`enrollImages`), `pv enroll` and the server's enroll route.
+ */
+export function enrollmentReasons(analysis: FaceAnalysis, mode: ReviewMode, requireLive: boolean): ReviewReason[] {
+  const reasons = mode !== 'off' ? [...reviewFace(analysis, mode).reasons] : [];
+  if (requireLive && !reasons.some((r) => r.code === 'not-live')) {
+    if (!analysis.liveness) throw new InvalidArgumentError('requireLive needs the liveness analysis of the face (encode with analyses: ["liveness"])');
+    const notLive = notLiveReason(analysis.liveness);
+    if (notLive) reasons.push(notLive);
+  }
+  return reasons;
+}
+
+/** The analyses enrollment under `mode` and `requireLive` needs. */
+export function enrollmentAnalyses(mode: ReviewMode, requireLive: boolean): AnalysisKind[] {
+  const kinds = reviewAnalyses(mode);
+  if (requireLive && !kinds.includes('liveness')) kinds.push('liveness');
+  return kinds;
+}
+
+/**
+ * The typed error of a rejected face: `E_FACE_REJECTED` whose message names `subject` (a file or image name,
+ * when given) and every reason with its measured value, and whose `details.reasons` lists the reasons.
+ */
+export function faceRejectedError(reasons: readonly ReviewReason[], subject?: string, details: PvErrorDetails = {}): FaceRejectedError {
+  const text = reasons.map((r) => r.message).join('; ');
+  return new FaceRejectedError(subject !== undefined ? `${subject}: ${text}` : `The face was rejected: ${text}`, {
+    ...details,
+    reasons: reasons.map((r) => ({ ...r })),
+  });
+}
+
+/**
+ * `requireLive` for one analysed face: `undefined` when the liveness check calls it live, else the
+ * `E_FACE_REJECTED` error to throw or report (reason `not-live`, `details.liveness` with the measured score
+ * and the threshold). A face without a `liveness` analysis is an `E_INVALID_ARGUMENT` (the check is never
+ * skipped silently: encode with `analyses: ['liveness']`).
+ *
+ * @example
+ * ```ts
+ * const [face] = await encoder.encode('visitor.jpg', { analyses: ['liveness'] });
+ * const rejected = livenessRejection(face.analysis, 'visitor.jpg');
+ * if (rejected) throw rejected; // E_FACE_REJECTED, details.liveness.score
+ * ```
+ */
+export function livenessRejection(analysis: FaceAnalysis | undefined, subject?: string): FaceRejectedError | undefined {
+  const liveness = analysis?.liveness;
+  if (!liveness) throw new InvalidArgumentError('requireLive needs the liveness analysis of the face (encode with analyses: ["liveness"])');
+  const reason = notLiveReason(liveness);
+  if (!reason) return undefined;
+  return faceRejectedError([reason], subject, { liveness: { score: liveness.score, threshold: liveness.threshold } });
 }
 
 function round(value: number): number {

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { boxArea, MemoryStore, type FaceDetector, type FaceRecognizer, type LocalFaceEncoder } from '@pv/core';
 import { createFaceRecognizer } from './create-recognizer.js';
-import { sharedData, singleFaceLfw } from './test-data.fixture.js';
+import { lfwImage, sharedData, singleFaceLfw } from './test-data.fixture.js';
 
 const celeba = path.join(sharedData, 'celeba-sample');
 
@@ -91,5 +91,42 @@ describe('createFaceRecognizer end to end on CelebA', () => {
       await custom.close();
     }
     expect(closed).toBe(true);
+  });
+});
+
+describe('createFaceRecognizer with requireLive and per-call analyses on real photos', () => {
+  let recognizer: FaceRecognizer;
+  const photo = (stem: string): string => path.join(celeba, '7206', `${stem}.jpg`);
+
+  beforeAll(async () => {
+    recognizer = await createFaceRecognizer({ store: new MemoryStore(), analyses: ['pose'], requireLive: true });
+    for (const stem of ['182757', '183064']) await recognizer.generateEmbeddings({ image: photo(stem), label: 'celeb-7206' }, { save: true });
+  }, 120_000);
+
+  afterAll(async () => {
+    await recognizer.close();
+  });
+
+  it('verifies and identifies a live CelebA photo under requireLive, with the analyses asked for', async () => {
+    const verified = await recognizer.verify(photo('185455'), 'celeb-7206', { analyses: ['pose'] });
+    expect(verified.match).toBe(true);
+    expect(verified.analysis?.liveness?.live).toBe(true);
+    expect(Math.abs(verified.analysis?.pose?.yaw ?? 180)).toBeLessThan(90);
+    const [face] = await recognizer.identify(photo('185455'), { k: 1 });
+    expect(face?.prediction).toBe('celeb-7206');
+    expect(face?.rejected).toBeUndefined();
+    expect(face?.analysis?.liveness?.score).toBeGreaterThanOrEqual(0.5);
+  });
+
+  it('refuses a photo the liveness check calls not live (a grayscale LFW photo, one of its measured false rejects)', async () => {
+    const gray = lfwImage('Amber_Tamblyn', 2);
+    const error = await recognizer.verify(gray, 'celeb-7206').catch((e: unknown) => e);
+    expect(error).toMatchObject({ code: 'E_FACE_REJECTED', details: { reasons: [{ code: 'not-live', limit: 0.5 }] } });
+    expect((error as { details: { liveness: { score: number } } }).details.liveness.score).toBeLessThan(0.5);
+    const [face] = await recognizer.identify(gray);
+    expect(face?.rejected?.code).toBe('E_FACE_REJECTED');
+    expect(face?.candidates).toEqual([]);
+    // requireLive: false per call verifies the same photo (it is not this person).
+    expect((await recognizer.verify(gray, 'celeb-7206', { requireLive: false })).match).toBe(false);
   });
 });

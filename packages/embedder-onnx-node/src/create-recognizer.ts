@@ -1,7 +1,8 @@
-import { FaceRecognizer, type FaceDetector, type FacePolicy, type Metric, type Store } from '@pv/core';
+import { FaceRecognizer, type AnalysisKind, type FaceAnalyzer, type FaceDetector, type FacePolicy, type Metric, type Store } from '@pv/core';
 import { cosine } from '@pv/metric-cosine';
 import { l2 } from '@pv/metric-l2';
 import { alignFace } from '@pv/vision';
+import { createFaceAnalyzer } from './face-analyzer.js';
 import { createImageLoader, type ImageLoaderOptions } from './image-loader.js';
 import type { ModelSourceOptions } from './model-files.js';
 import { OnnxEmbedder, type OnnxEmbedderOptions } from './onnx-embedder.js';
@@ -55,6 +56,16 @@ export interface CreateFaceRecognizerOptions extends DefaultModelsOptions {
    * recognizer owns it from then on: `recognizer.close()` closes it.
    */
   readonly faceDetector?: FaceDetector;
+  /**
+   * Face analyses `verify` and `identify` may ask for per call (`analyses`): liveness, pose, eyes, age, gender,
+   * expression, quality. Only these analysis models are fetched and opened. Default none.
+   */
+  readonly analyses?: readonly AnalysisKind[];
+  /**
+   * Refuse, by default, faces the single-frame liveness check does not call live in `verify` and `identify`
+   * (`E_FACE_REJECTED`); opens the liveness model. Default false (per call: `requireLive`).
+   */
+  readonly requireLive?: boolean;
 }
 
 /**
@@ -66,6 +77,10 @@ export interface CreateFaceRecognizerOptions extends DefaultModelsOptions {
  * const recognizer = await createFaceRecognizer({ store: new MemoryStore() });
  * await recognizer.generateEmbeddings({ directory: 'people/' }, { save: true });
  * const [face] = await recognizer.identify('visitor.jpg');
+ *
+ * // Refuse faces the liveness check does not call live, and return head pose with each answer:
+ * const guarded = await createFaceRecognizer({ store, requireLive: true, analyses: ['pose'] });
+ * const result = await guarded.verify('visitor.jpg', 'alice', { analyses: ['pose'] }); // E_FACE_REJECTED if not live
  * ```
  */
 export async function createFaceRecognizer(options: CreateFaceRecognizerOptions = {}): Promise<FaceRecognizer> {
@@ -73,10 +88,16 @@ export async function createFaceRecognizer(options: CreateFaceRecognizerOptions 
   const { detector, embedder } = options.faceDetector
     ? { detector: options.faceDetector, embedder: await OnnxEmbedder.create({ ...options.embedder, models: options.embedder?.models ?? options.models }) }
     : await loadDefaultModels(options);
+  const kinds = new Set<AnalysisKind>(options.analyses ?? []);
+  if (options.requireLive) kinds.add('liveness');
+  let analyzer: FaceAnalyzer | undefined;
   try {
+    if (kinds.size > 0) analyzer = await createFaceAnalyzer({ kinds: [...kinds], ...(options.models ? { models: options.models } : {}) });
     return new FaceRecognizer({
       detector,
       embedder,
+      ...(analyzer ? { analyzer } : {}),
+      ...(options.requireLive ? { requireLive: true } : {}),
       align: alignFace,
       metric,
       images: createImageLoader(options.images),
@@ -85,7 +106,7 @@ export async function createFaceRecognizer(options: CreateFaceRecognizerOptions 
       ...(options.facePolicy ? { facePolicy: options.facePolicy } : {}),
     });
   } catch (error) {
-    await Promise.all([detector.close(), embedder.close()]);
+    await Promise.all([detector.close(), embedder.close(), analyzer?.close()]);
     throw error;
   }
 }

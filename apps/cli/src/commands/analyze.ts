@@ -1,5 +1,4 @@
 import { mkdir, stat } from 'node:fs/promises';
-import path from 'node:path';
 import {
   ANALYSIS_KINDS,
   isPvError,
@@ -15,10 +14,10 @@ import {
 } from '@pv/core';
 import { createFaceAnalyzer, createImageLoader, listImageFiles, Rfb320Detector } from '@pv/embedder-onnx-node';
 import { Option, type Command } from 'commander';
-import sharp from 'sharp';
 import type { CommandRunner } from '../cli.js';
 import { withExamples, withJson } from '../cli-options.js';
 import { displayPath } from '../display.js';
+import { drawFaceMarks, drawnCopyPath, MARK_COLOURS, type FaceMark } from '../face-drawing.js';
 import { ExitCode, type ExitStatus, type Output } from '../output.js';
 
 /** Options of `pv analyze`. */
@@ -84,7 +83,7 @@ async function analyze(input: string, options: AnalyzeOptions, output: Output): 
         faces.push(...analysed);
         for (const f of analysed) output.line(describeFace(f, output));
         if (detections.length === 0) output.line(`${displayPath(file)}: ${output.colour.yellow('no face')}`);
-        if (options.annotate) await writeAnnotated(file, analysed, path.join(options.annotate, `${path.parse(file).name}.jpg`));
+        if (options.annotate) await writeAnnotated(file, analysed, drawnCopyPath(options.annotate, file, '.jpg'));
       } catch (error) {
         if (!isPvError(error)) throw error;
         failures.push({ file, code: error.code, message: error.message });
@@ -102,8 +101,15 @@ async function analyze(input: string, options: AnalyzeOptions, output: Output): 
 /** One face as a human line: the file, the face number and each analysis. */
 export function describeFace(f: AnalyzedFace, output: Pick<Output, 'colour'>): string {
   const { colour } = output;
-  const a = f.analysis;
-  const parts: string[] = [`${displayPath(f.file)} #${f.face}`];
+  const parts: string[] = [`${displayPath(f.file)} #${f.face}`, ...analysisParts(f.analysis, output)];
+  if (f.review) parts.push(f.review.accepted ? colour.green(`${f.review.mode}: accepted`) : colour.red(`${f.review.mode}: rejected (${f.review.reasons.map((r) => r.message).join('; ')})`));
+  return parts.join('  ');
+}
+
+/** Each analysis of a face in a few words (`pv analyze`, and `--analyses` of verify and identify). */
+export function analysisParts(a: FaceAnalysis, output: Pick<Output, 'colour'>): string[] {
+  const { colour } = output;
+  const parts: string[] = [];
   if (a.liveness) parts.push(`live ${a.liveness.live ? colour.green('yes') : colour.red('no')} (${a.liveness.score.toFixed(2)})`);
   if (a.pose) parts.push(`yaw ${a.pose.yaw.toFixed(0)}° pitch ${a.pose.pitch.toFixed(0)}° roll ${a.pose.roll.toFixed(0)}°`);
   if (a.eyes) parts.push(`eyes ${a.eyes.bothOpen ? 'open' : colour.yellow('closed')}`);
@@ -111,28 +117,17 @@ export function describeFace(f: AnalyzedFace, output: Pick<Output, 'colour'>): s
   if (a.gender) parts.push(`${a.gender.gender} (${a.gender.confidence.toFixed(2)})`);
   if (a.expression) parts.push(a.expression.expression);
   if (a.quality) parts.push(colour.dim(`${a.quality.faceSize.toFixed(0)} px, sharpness ${a.quality.sharpness.toFixed(0)}, brightness ${a.quality.brightness.toFixed(0)}, contrast ${a.quality.contrast.toFixed(0)}`));
-  if (f.review) parts.push(f.review.accepted ? colour.green(`${f.review.mode}: accepted`) : colour.red(`${f.review.mode}: rejected (${f.review.reasons.map((r) => r.message).join('; ')})`));
-  return parts.join('  ');
+  return parts;
 }
 
-const escapeXml = (s: string): string => s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&apos;' })[c] as string);
-
 /** Writes `file` as a JPEG with each face boxed (green accepted or unreviewed, red rejected) and a short label. */
-async function writeAnnotated(file: string, faces: readonly AnalyzedFace[], target: string): Promise<void> {
-  const base = sharp(file).rotate();
-  const meta = await base.metadata();
-  const width = meta.autoOrient?.width ?? meta.width ?? 0;
-  const height = meta.autoOrient?.height ?? meta.height ?? 0;
-  const font = Math.max(12, Math.round(Math.min(width, height) / 40));
-  const shapes = faces.map((f) => {
-    const { x, y, width: w, height: h } = f.box;
-    const colour = f.review && !f.review.accepted ? '#e03030' : '#20c040';
+function writeAnnotated(file: string, faces: readonly AnalyzedFace[], target: string): Promise<void> {
+  const marks = faces.map((f): FaceMark => {
     const a = f.analysis;
-    const label = [`#${f.face}`, a.liveness ? (a.liveness.live ? 'live' : 'not live') : '', a.age ? `${a.age.years.toFixed(0)}y` : '', a.gender?.gender ?? '', a.expression?.expression ?? '']
+    const caption = [`#${f.face}`, a.liveness ? (a.liveness.live ? 'live' : 'not live') : '', a.age ? `${a.age.years.toFixed(0)}y` : '', a.gender?.gender ?? '', a.expression?.expression ?? '']
       .filter(Boolean)
       .join(' ');
-    return `<rect x="${x}" y="${y}" width="${w}" height="${h}" fill="none" stroke="${colour}" stroke-width="${Math.max(2, font / 6)}"/><text x="${x}" y="${Math.max(font, y - 4)}" font-family="sans-serif" font-size="${font}" fill="${colour}" stroke="#000" stroke-width="0.6">${escapeXml(label)}</text>`;
+    return { box: f.box, colour: f.review && !f.review.accepted ? MARK_COLOURS.rejected : MARK_COLOURS.known, caption };
   });
-  const svg = Buffer.from(`<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}">${shapes.join('')}</svg>`);
-  await base.composite([{ input: svg, left: 0, top: 0 }]).jpeg({ quality: 90 }).toFile(target);
+  return drawFaceMarks(file, marks, target);
 }

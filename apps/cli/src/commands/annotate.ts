@@ -1,8 +1,6 @@
 import { mkdir } from 'node:fs/promises';
-import path from 'node:path';
 import { UNKNOWN_LABEL } from '@pv/core';
 import { Option, type Command } from 'commander';
-import sharp from 'sharp';
 import type { CommandRunner } from '../cli.js';
 import {
   withExamples,
@@ -15,6 +13,7 @@ import {
   type StoreOptions,
 } from '../cli-options.js';
 import { displayPath } from '../display.js';
+import { drawFaceMarks, drawnCopyPath, MARK_COLOURS, type FaceMark } from '../face-drawing.js';
 import { formatDistance, type ExitStatus } from '../output.js';
 import { settingsOf } from '../pipeline.js';
 import { identifyBatch, type IdentifiedFace } from './identify-batch.js';
@@ -25,7 +24,7 @@ export interface AnnotateOptions extends PipelineOptions, StoreOptions, JobsOpti
 }
 
 /** Box colours: recognised people green, unknown faces orange. */
-export const ANNOTATION_COLOURS = { known: '#00c800', unknown: '#ff8c00' } as const;
+export const ANNOTATION_COLOURS = { known: MARK_COLOURS.known, unknown: MARK_COLOURS.unknown } as const;
 
 /** Registers `pv annotate`. */
 export function registerAnnotate(program: Command, run: CommandRunner): void {
@@ -60,33 +59,19 @@ export function registerAnnotate(program: Command, run: CommandRunner): void {
 
 /** Where the annotated copy of `file` goes: `<out>/<name>.png`. */
 export function annotatedPath(out: string, file: string): string {
-  return path.join(out, `${path.parse(file).name}.png`);
+  return drawnCopyPath(out, file, '.png');
 }
 
-function escapeXml(text: string): string {
-  return text.replace(/[<>&"']/gu, (c) => `&#${c.charCodeAt(0)};`);
+/** The mark of an identified face: green with name and distance when recognised, orange when unknown. */
+export function identifiedFaceMark(face: IdentifiedFace): FaceMark {
+  return {
+    box: face.box,
+    colour: face.prediction === UNKNOWN_LABEL ? ANNOTATION_COLOURS.unknown : ANNOTATION_COLOURS.known,
+    caption: `${face.prediction}${face.distance === null ? '' : ` ${formatDistance(face.distance)}`}`,
+  };
 }
 
-/** Draws the faces' boxes, names and distances on a PNG copy of `file` (an SVG overlay composited by sharp). */
-export async function drawFaces(file: string, faces: readonly IdentifiedFace[], target: string): Promise<void> {
-  const image = sharp(file);
-  const { width = 0, height = 0 } = await image.metadata();
-  const stroke = Math.max(2, Math.round(Math.min(width, height) / 150));
-  const font = Math.max(12, Math.round(Math.min(width, height) / 30));
-  const shapes = faces.map((face) => {
-    const colour = face.prediction === UNKNOWN_LABEL ? ANNOTATION_COLOURS.unknown : ANNOTATION_COLOURS.known;
-    // Whole-pixel edges, so the strokes are solid colour rather than blended into the photo.
-    const x = Math.round(face.box.x);
-    const y = Math.round(face.box.y);
-    const w = Math.round(face.box.x + face.box.width) - x;
-    const h = Math.round(face.box.y + face.box.height) - y;
-    const caption = `${face.prediction}${face.distance === null ? '' : ` ${formatDistance(face.distance)}`}`;
-    const textY = y + h + font + stroke;
-    return (
-      `<rect x="${x}" y="${y}" width="${w}" height="${h}" fill="none" stroke="${colour}" stroke-width="${stroke}"/>` +
-      `<text x="${x}" y="${textY > height ? y - stroke * 2 : textY}" font-family="sans-serif" font-size="${font}" fill="${colour}" stroke="black" stroke-width="0.5">${escapeXml(caption)}</text>`
-    );
-  });
-  const svg = `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}">${shapes.join('')}</svg>`;
-  await image.composite([{ input: Buffer.from(svg), top: 0, left: 0 }]).png().toFile(target);
+/** Draws the faces' boxes, names and distances on a PNG copy of `file`. */
+export function drawFaces(file: string, faces: readonly IdentifiedFace[], target: string): Promise<void> {
+  return drawFaceMarks(file, faces.map(identifiedFaceMark), target);
 }

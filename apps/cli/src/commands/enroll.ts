@@ -2,6 +2,7 @@ import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import {
   enrollImages,
+  enrollmentAnalyses,
   errorFromData,
   failureOf,
   InvalidArgumentError,
@@ -12,7 +13,6 @@ import {
   type FacePolicy,
   type FileFailure,
   REVIEW_MODES,
-  reviewAnalyses,
   type ReviewMode,
 } from '@pv/core';
 import { scanImageFiles } from '@pv/embedder-onnx-node';
@@ -92,7 +92,7 @@ async function enroll(target: string, options: EnrollOptions, output: Output): P
   try {
     const gallery = galleryOf(settings, store);
     await gallery.checkModel();
-    const analyses = [...reviewAnalyses(options.review), ...(options.requireLive ? (['liveness'] as const) : [])];
+    const analyses = enrollmentAnalyses(options.review, options.requireLive === true);
     const audit = await commandAudit(settings.store);
     const encoder = await openEncoder(settings, { jobs: options.jobs, facePolicy: options.faces, analyses });
     try {

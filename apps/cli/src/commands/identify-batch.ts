@@ -1,6 +1,6 @@
 import { stat } from 'node:fs/promises';
 import path from 'node:path';
-import { UNKNOWN_LABEL, type Box, type FileFailure } from '@pv/core';
+import { errorToData, livenessRejection, UNKNOWN_LABEL, type AnalysisKind, type Box, type ErrorData, type FaceAnalysis, type FileFailure } from '@pv/core';
 import { scanImageFiles } from '@pv/embedder-onnx-node';
 import type { ResolvedSettings } from '@pv/settings';
 import { displayPath, plural } from '../display.js';
@@ -8,7 +8,7 @@ import { failureReason } from '../face-files.js';
 import { catchInterrupt } from '../interrupt.js';
 import { ExitCode, formatDistance, type ExitStatus, type Output } from '../output.js';
 import { commandAudit, namedSubjects } from '../command-audit.js';
-import { galleryOf, openEncoder, openSettingsStore } from '../pipeline.js';
+import { analysesNeeded, galleryOf, openEncoder, openSettingsStore } from '../pipeline.js';
 import { createProgress } from '../progress.js';
 
 /** How `pv identify` prints one line per face of a batch. */
@@ -25,6 +25,10 @@ export interface IdentifiedFace {
   /** Distance to the nearest enrolled person, `null` when the store is empty. */
   readonly distance: number | null;
   readonly candidates: readonly { readonly label: string; readonly distance: number }[];
+  /** The analyses asked for with `--analyses` (and `liveness` under `--require-live`). */
+  readonly analysis?: FaceAnalysis;
+  /** Set when `--require-live` refused the face (`E_FACE_REJECTED`, the reason and the measured score); it was not identified. */
+  readonly rejected?: ErrorData;
 }
 
 /** Totals of a batch. */
@@ -33,6 +37,8 @@ export interface IdentifySummary {
   readonly faces: number;
   readonly known: number;
   readonly unknown: number;
+  /** Faces refused by `--require-live` (counted in `faces`, not in `known` or `unknown`). */
+  readonly rejected: number;
   readonly noFace: number;
   readonly failed: number;
   readonly interrupted: boolean;
@@ -65,8 +71,9 @@ function faceLine(face: IdentifiedFace, format: FaceLineFormat, output: Output):
   const { box } = face;
   if (format === 'jsonl') return JSON.stringify(face);
   const distance = face.distance === null ? '' : formatDistance(face.distance);
+  if (face.rejected && format === 'table') return `${displayPath(face.file)}  face ${face.face}  ${output.colour.red('rejected'.padEnd(24))} ${face.rejected.message}`;
   if (format === 'csv') {
-    return [csvField(face.file), face.face, csvField(face.prediction), distance, ...[box.x, box.y, box.width, box.height].map((v) => v.toFixed(1)), face.score.toFixed(3)].join(',');
+    return [csvField(face.file), face.face, csvField(face.rejected ? 'rejected' : face.prediction), distance, ...[box.x, box.y, box.width, box.height].map((v) => v.toFixed(1)), face.score.toFixed(3)].join(',');
   }
   const name = face.prediction === UNKNOWN_LABEL ? output.colour.yellow(face.prediction) : output.colour.green(face.prediction);
   return `${displayPath(face.file)}  face ${face.face}  ${name.padEnd(24)} ${distance}`;
@@ -83,6 +90,10 @@ export async function identifyBatch(
     readonly k: number;
     readonly jobs: number;
     readonly format: FaceLineFormat;
+    /** Analyses to report per face (`--analyses`). */
+    readonly analyses?: readonly AnalysisKind[];
+    /** Refuse faces the liveness check does not call live, per face: reported as rejected, the batch goes on. */
+    readonly requireLive?: boolean;
     /** Called with every file's faces once they are identified (`pv annotate` draws them). */
     readonly onFile?: (file: string, faces: readonly IdentifiedFace[]) => Promise<void>;
   },
@@ -96,14 +107,15 @@ export async function identifyBatch(
   try {
     const gallery = galleryOf(settings, store);
     await gallery.checkModel();
-    const encoder = await openEncoder(settings, { jobs: options.jobs, facePolicy: 'all' });
+    const analyses = analysesNeeded(options);
+    const encoder = await openEncoder(settings, { jobs: options.jobs, facePolicy: 'all', analyses });
     const progress = createProgress(!output.json, (line) => output.line(line));
     const interruption = catchInterrupt((text) => progress.note(output.colour.yellow(text)));
     try {
       if (options.format === 'csv') output.line(CSV_HEADER);
       progress.start(files.length, 'identify');
       let done = 0;
-      for await (const result of encoder.encodeMany(files, { signal: interruption.signal })) {
+      for await (const result of encoder.encodeMany(files, { signal: interruption.signal, ...(analyses.length > 0 ? { analyses } : {}) })) {
         progress.update(++done, result.name);
         if (!result.ok) {
           if (result.failure.code === 'E_NO_FACE') noFace++;
@@ -113,7 +125,8 @@ export async function identifyBatch(
         if (result.faces.length === 0) noFace++;
         const fileFaces: IdentifiedFace[] = [];
         for (const [i, encoded] of result.faces.entries()) {
-          const match = await gallery.identify(encoded.embedding, { k: options.k });
+          const rejection = options.requireLive ? livenessRejection(encoded.analysis, result.name) : undefined;
+          const match = rejection ? { prediction: UNKNOWN_LABEL, candidates: [] } : await gallery.identify(encoded.embedding, { k: options.k });
           const face: IdentifiedFace = {
             file: result.name,
             face: i + 1,
@@ -122,6 +135,8 @@ export async function identifyBatch(
             prediction: match.prediction,
             distance: match.candidates[0]?.distance ?? null,
             candidates: match.candidates,
+            ...(encoded.analysis ? { analysis: encoded.analysis } : {}),
+            ...(rejection ? { rejected: errorToData(rejection) } : {}),
           };
           faces.push(face);
           fileFaces.push(face);
@@ -142,13 +157,15 @@ export async function identifyBatch(
   const subjects = namedSubjects(faces.flatMap((f) => f.candidates.map((c) => c.label)), UNKNOWN_LABEL);
   await audit?.record({ action: 'search', subjects, count: faces.length, detail: `identify ${files.length} files` });
   const known = faces.filter((f) => f.prediction !== UNKNOWN_LABEL).length;
-  const summary: IdentifySummary = { files: files.length, faces: faces.length, known, unknown: faces.length - known, noFace, failed: failures.length, interrupted };
+  const rejected = faces.filter((f) => f.rejected).length;
+  const unknown = faces.length - known - rejected;
+  const summary: IdentifySummary = { files: files.length, faces: faces.length, known, unknown, rejected, noFace, failed: failures.length, interrupted };
   output.result({ threshold: settings.threshold, metric: settings.metric.id, model: settings.model.id, summary, faces, failures });
   const say = (text: string): void => (options.format === 'table' ? output.line(text) : output.note(text));
   for (const f of failures) say(output.colour.red(`failed ${displayPath(f.file)}: ${failureReason(f.code)} (${f.code} ${f.message})`));
   say(
     output.colour.dim(
-      `${plural(files.length, 'file')}: ${plural(faces.length, 'face')} (${known} known, ${faces.length - known} unknown), ${noFace} without a face, ${failures.length} failed` +
+      `${plural(files.length, 'file')}: ${plural(faces.length, 'face')} (${known} known, ${unknown} unknown${options.requireLive ? `, ${rejected} rejected as not live` : ''}), ${noFace} without a face, ${failures.length} failed` +
         ` (threshold ${formatDistance(settings.threshold)}, ${settings.metric.id})${interrupted ? '; interrupted' : ''}`,
     ),
   );

@@ -53,7 +53,10 @@ describe('pv cluster', { timeout: E2E_TIMEOUT_MS }, () => {
 
     expect(JSON.parse(await readFile(path.join(work, 'groups', 'clusters.json'), 'utf8'))).toMatchObject({ faces: json.faces });
     const html = await readFile(path.join(work, 'groups', 'contact-sheet.html'), 'utf8');
-    expect(html.match(/<section>/gu)).toHaveLength(json.clusters.length);
+    // A card per cluster with several faces; the single faces share one grid.
+    const several = json.clusters.filter((c) => c.faces.length > 1).length;
+    expect(html.match(/<section class="cluster"/gu) ?? []).toHaveLength(several);
+    expect(html.match(/<section class="singles">/gu) ?? []).toHaveLength(several < json.clusters.length ? 1 : 0);
     expect(html.match(/<img src="data:image\/jpeg;base64,/gu)).toHaveLength(json.faces);
   });
 

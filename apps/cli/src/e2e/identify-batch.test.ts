@@ -52,7 +52,7 @@ describe('pv identify on several photos', { timeout: E2E_TIMEOUT_MS }, () => {
   it('identifies every face of a folder and a file with --jobs 2, reports the broken file and sums up (exit 1: a file failed)', async () => {
     const { run, json } = await runPvJson<BatchJson>(['identify', 'batch', 'wall.jpg', '--jobs', '2'], work);
     expect(run.code, run.stderr).toBe(1);
-    expect(json.summary).toEqual({ files: 5, faces: 3, known: 2, unknown: 1, noFace: 1, failed: 1, interrupted: false });
+    expect(json.summary).toEqual({ files: 5, faces: 3, known: 2, unknown: 1, rejected: 0, noFace: 1, failed: 1, interrupted: false });
     const byFile = Object.fromEntries(json.faces.map((f) => [path.basename(f.file), f.prediction]));
     expect(byFile).toEqual({ 'ann.jpg': 'ann', 'bob.jpg': 'bob', 'stranger.jpg': 'unknown' });
     expect(json.failures.map((f) => [path.basename(f.file), f.code])).toEqual([['broken.jpg', 'E_BAD_IMAGE']]);

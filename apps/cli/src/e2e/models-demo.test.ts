@@ -1,5 +1,5 @@
 // End to end: pv models and pv demo (which fetches its sample photos from the npm registry on first use).
-import { readFile, rm } from 'node:fs/promises';
+import { readdir, readFile, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { assertBuilt, E2E_TIMEOUT_MS, runPv, runPvJson, tempDir } from './pv-process.fixture.js';
@@ -75,5 +75,24 @@ describe('pv demo', { timeout: E2E_TIMEOUT_MS }, () => {
     expect(html.match(/<img /gu)).toHaveLength(clusters.faces);
     expect(run.stdout).toContain(`${clusters.faces} faces in 6 photos → ${clusters.clusters.length} clusters`);
     expect(run.stdout).toContain(`Open file://${path.join(work, 'tour', 'contact-sheet.html')} in a browser.`);
+    // The annotated photos beside the sheet, and a face crop per person seen more than once.
+    expect((await readdir(path.join(work, 'tour', 'photos'))).sort()).toEqual([...photosWithFaces].sort());
+    const several = clusters.clusters.filter((c) => c.faces.length > 1).length;
+    expect(await readdir(path.join(work, 'tour', 'people'))).toHaveLength(several);
+    // The two hints it ends with run exactly as printed (their arguments need no quoting here).
+    const hint = (prefix: string): string[] => {
+      const line = run.stdout.split('\n').find((l) => l.startsWith(prefix));
+      expect(line, run.stdout).toBeDefined();
+      return (line as string).slice(prefix.length).split(' ');
+    };
+    const next = hint('Next: pv ');
+    const enrolled = await runPv(next, work);
+    expect(enrolled.code, enrolled.stderr).toBe(0);
+    expect(enrolled.stdout).toContain(`of ${several} people`);
+    const then = hint('Then: pv ');
+    const named = await runPvJson<{ faces: { prediction: string }[] }>(then, work);
+    expect(named.run.code, named.run.stderr).toBe(0);
+    expect(named.json.faces.filter((f) => f.prediction !== 'unknown').length).toBeGreaterThanOrEqual(2 * several);
+    expect(await readdir(path.join(work, 'tour', 'identified'))).toHaveLength(6);
   });
 });

@@ -1,5 +1,5 @@
 import type { MultipartFile } from '@fastify/multipart';
-import type { Box, EncodedFace } from '@pv/core';
+import type { AnalysisKind, Box, EncodedFace } from '@pv/core';
 import type { ServerContext } from '../context.js';
 import { checkImageHeader } from '../image-check.js';
 import { CompreFaceError } from './errors.js';
@@ -13,8 +13,31 @@ export interface CompreFaceBox {
   readonly y_min: number;
 }
 
-/** The plugins pv can answer (`face_plugins`); others are refused with code 26. */
-export const SUPPORTED_PLUGINS = ['landmarks', 'calculator'] as const;
+/**
+ * The plugins pv can answer (`face_plugins`); others (`mask`: pv has no mask model; `landmarks2d106`) are
+ * refused with code 26. `age`, `gender` and `pose` run pv's analysis models (loaded on first use).
+ */
+export const SUPPORTED_PLUGINS = ['landmarks', 'calculator', 'age', 'gender', 'pose'] as const;
+
+/** The pv analysis each analysis plugin runs. */
+const PLUGIN_ANALYSES: Readonly<Record<string, AnalysisKind>> = { age: 'age', gender: 'gender', pose: 'pose' };
+
+/** Why a plugin CompreFace has is refused here (beside the list of those available). */
+const UNAVAILABLE: Readonly<Record<string, string>> = {
+  mask: 'pv has no face-mask model',
+  landmarks2d106: "pv's landmarks plugin answers five points",
+};
+
+/** Half the width of the `age` plugin's `[low, high]` window around pv's estimate, in years. */
+export const AGE_WINDOW_YEARS = 5;
+
+/**
+ * The `age` plugin's `probability`: pv's age model is a regression (SSR-Net) and gives no per-face
+ * probability, so this is a measured rate, the same for every face: the share of the 124 hand-labelled
+ * celeba-sample photos (`packages/embedder-onnx-node/fixtures/celeba-sample-labels.json`) whose labelled
+ * 10-year band the `[low, high]` window overlapped (66 of 124, measured with mobilefacenet's default pipeline).
+ */
+export const AGE_WINDOW_AGREEMENT = 66 / 124;
 
 /** The query parameters shared by recognize, detect and verify. */
 export interface FaceQuery {
@@ -43,20 +66,38 @@ export function requestedPlugins(facePlugins: string | undefined): Set<string> {
     .filter((slug) => slug.length > 0);
   for (const slug of asked) {
     if (!(SUPPORTED_PLUGINS as readonly string[]).includes(slug)) {
+      const why = UNAVAILABLE[slug];
       throw new CompreFaceError(
         'VALIDATION_CONSTRAINT_VIOLATION',
-        `The face plugin "${slug}" is not available on this server (available: ${SUPPORTED_PLUGINS.join(', ')})`,
+        `The face plugin "${slug}" is not available on this server${why ? ` (${why})` : ''} (available: ${SUPPORTED_PLUGINS.join(', ')})`,
       );
     }
   }
   return new Set(asked);
 }
 
-/** What a face carries beside its box, by plugin: `landmarks` (five points) and `calculator` (the embedding). */
+/** The pv analyses the plugins of `face_plugins` need (none for `landmarks` and `calculator`). */
+export function pluginAnalyses(plugins: ReadonlySet<string>): AnalysisKind[] {
+  return [...plugins].map((slug) => PLUGIN_ANALYSES[slug]).filter((kind): kind is AnalysisKind => kind !== undefined);
+}
+
+/**
+ * What a face carries beside its box, by plugin, in CompreFace's shapes: `landmarks` (five points),
+ * `calculator` (`embedding`), `age` (`{probability, high, low}`: a window of ±{@link AGE_WINDOW_YEARS} years
+ * around pv's estimate, `probability` {@link AGE_WINDOW_AGREEMENT}), `gender` (`{probability, value}`: the
+ * model's confidence in `"male"` or `"female"`), `pose` (`{pitch, roll, yaw}` in degrees).
+ */
 export function pluginFields(face: EncodedFace, plugins: ReadonlySet<string>): Record<string, unknown> {
+  const { age, gender, pose } = face.analysis ?? {};
+  const years = age ? Math.round(age.years) : 0;
   return {
     ...(plugins.has('landmarks') ? { landmarks: face.detection.landmarks.map((p) => [Math.round(p.x), Math.round(p.y)]) } : {}),
     ...(plugins.has('calculator') ? { embedding: Array.from(face.embedding) } : {}),
+    ...(plugins.has('age') && age
+      ? { age: { probability: AGE_WINDOW_AGREEMENT, high: years + AGE_WINDOW_YEARS, low: Math.max(0, years - AGE_WINDOW_YEARS) } }
+      : {}),
+    ...(plugins.has('gender') && gender ? { gender: { probability: gender.confidence, value: gender.gender } } : {}),
+    ...(plugins.has('pose') && pose ? { pose: { pitch: pose.pitch, roll: pose.roll, yaw: pose.yaw } } : {}),
   };
 }
 
@@ -66,6 +107,9 @@ export function pluginVersions(context: ServerContext, plugins: ReadonlySet<stri
     detector: `pv.${context.config.detector ?? 'default'}`,
     calculator: `pv.${context.model.id}`,
     ...(plugins.has('landmarks') ? { landmarks: `pv.${context.config.detector ?? 'default'}` } : {}),
+    ...(plugins.has('age') ? { age: 'pv.age' } : {}),
+    ...(plugins.has('gender') ? { gender: 'pv.gender' } : {}),
+    ...(plugins.has('pose') ? { pose: 'pv.pose' } : {}),
   };
 }
 
@@ -98,7 +142,9 @@ export async function imageOf(context: ServerContext, body: unknown, field: stri
  * `E_NO_FACE` → code 28 when none is left, as CompreFace answers.
  */
 export async function facesOf(context: ServerContext, bytes: Uint8Array, query: FaceQuery): Promise<EncodedFace[]> {
-  const { faces } = await context.inference.embedImage(bytes, 'all');
+  // `age`, `gender`, `pose` run pv's analysis models on each face (loaded by the workers on first use).
+  const analyses = query.face_plugins !== undefined ? pluginAnalyses(requestedPlugins(query.face_plugins)) : [];
+  const { faces } = await context.inference.embedImage(bytes, 'all', analyses);
   const threshold = query.det_prob_threshold ?? 0;
   const kept = faces
     .filter((face) => face.detection.score >= threshold)

@@ -191,6 +191,41 @@ describe('detection and verification through the SDK', () => {
     expect(face?.embedding.length).toBeGreaterThanOrEqual(128);
   });
 
+  test('age, gender and pose plugins answer in CompreFace’s shapes from pv’s analysis models; mask is code 26', async () => {
+    const detection = sdk.initFaceDetectionService(served.keys.detection);
+    type Analysed = {
+      result: { age: Record<string, number>; gender: { probability: number; value: string }; pose: Record<string, number> }[];
+      plugins_versions: Record<string, string>;
+    };
+    const answer = await detection.detect<Analysed>(photo('7206', '182757'), { limit: 0, face_plugins: 'age,gender,pose', status: true });
+    expect(answer.result).toHaveLength(1);
+    const [face] = answer.result;
+    expect(Object.keys(face?.age ?? {}).sort()).toEqual(['high', 'low', 'probability']);
+    expect(Number.isInteger(face?.age.low)).toBe(true);
+    expect(Number.isInteger(face?.age.high)).toBe(true);
+    expect(face?.age.low).toBeGreaterThanOrEqual(0);
+    expect((face?.age.high ?? 0) - (face?.age.low ?? 0)).toBeLessThanOrEqual(10);
+    expect(face?.age.high).toBeLessThan(100);
+    expect(face?.age.probability).toBeGreaterThan(0);
+    expect(face?.age.probability).toBeLessThanOrEqual(1);
+    expect(Object.keys(face?.gender ?? {}).sort()).toEqual(['probability', 'value']);
+    expect(['male', 'female']).toContain(face?.gender.value);
+    expect(face?.gender.probability).toBeGreaterThanOrEqual(0.5);
+    expect(face?.gender.probability).toBeLessThanOrEqual(1);
+    expect(Object.keys(face?.pose ?? {}).sort()).toEqual(['pitch', 'roll', 'yaw']);
+    for (const angle of Object.values(face?.pose ?? {})) expect(Math.abs(angle)).toBeLessThan(90);
+    expect(Object.keys(answer.plugins_versions)).toEqual(expect.arrayContaining(['age', 'gender', 'pose']));
+    // The recognition service takes the same plugins beside its subjects.
+    const recognized = await sdk
+      .initFaceRecognitionService(served.keys.recognition)
+      .recognize<{ result: { gender: { value: string }; subjects: unknown[] }[] }>(photo('7206', '182757'), { limit: 0, face_plugins: 'gender' });
+    expect(recognized.result[0]?.gender.value).toBe(face?.gender.value);
+    const mask = await refusal(detection.detect(photo('7206', '182757'), { limit: 0, face_plugins: 'mask' }));
+    expect(mask.status).toBe(400);
+    expect(mask.data.code).toBe(26);
+    expect(mask.data.message).toMatch(/mask/);
+  });
+
   test('verify compares the source face with the target faces', async () => {
     const verification = sdk.initFaceVerificationService(served.keys.verification);
     type Verified = { result: { source_image_face: { box: object }; face_matches: { similarity: number }[] }[] };

@@ -1,4 +1,4 @@
-import type { Box, FaceDetection, Identification } from '@pv/core';
+import { errorToData, UNKNOWN_LABEL, type Box, type ErrorData, type FaceAnalysis, type FaceDetection, type Identification } from '@pv/core';
 import type { FastifyInstance } from 'fastify';
 import { identities } from '../audit.js';
 import type { ServerContext } from '../context.js';
@@ -16,6 +16,7 @@ import {
   jsonOrUpload,
   labelParamsSchema,
 } from './schemas.js';
+import { analysesOf, analysesQueryProperty, analysisSchema, liveRejection, recognitionAnalyses, requireImageFor } from './analysis.js';
 import { checkedUpload, facesOfUpload, jsonBody, mainFace } from './uploads.js';
 
 /** A detected face as the API shows it. */
@@ -41,7 +42,16 @@ interface IdentifyBody {
 interface IdentifiedFaceView extends Identification {
   readonly box?: Box;
   readonly score?: number;
+  readonly analysis?: FaceAnalysis;
+  readonly rejected?: ErrorData;
 }
+
+/** A refused face as the API shows it: code, message and details (the reasons with measured values). */
+const rejectedSchema = {
+  type: 'object',
+  description: 'Set when PV_REQUIRE_LIVE refused the face (E_FACE_REJECTED); it was not identified',
+  properties: { code: { type: 'string' }, message: { type: 'string' }, details: { type: 'object', additionalProperties: true } },
+} as const;
 
 /** Registers info, verify, identify and compare on a `/v1` scope. */
 export function registerRecognitionRoutes(app: FastifyInstance, context: ServerContext): void {
@@ -80,7 +90,7 @@ export function registerRecognitionRoutes(app: FastifyInstance, context: ServerC
     }),
   );
 
-  app.post<{ Params: { label: string }; Body: VerifyBody }>(
+  app.post<{ Params: { label: string }; Querystring: { analyses?: string }; Body: VerifyBody }>(
     '/subjects/:label/verify',
     {
       config: { auth: true, scope: 'read' },
@@ -89,6 +99,7 @@ export function registerRecognitionRoutes(app: FastifyInstance, context: ServerC
         tags: ['recognition'],
         security: [{ apiKey: [] }],
         params: labelParamsSchema,
+        querystring: { type: 'object', properties: { analyses: analysesQueryProperty } },
         body: jsonOrUpload(embeddingBodySchema, imageUploadSchema()),
         response: {
           200: {
@@ -101,7 +112,7 @@ export function registerRecognitionRoutes(app: FastifyInstance, context: ServerC
               distance: { type: 'number', description: "Distance to the subject's nearest face" },
               nearestDistance: { type: 'number' },
               threshold: { type: 'number' },
-              face: detectedFaceSchema,
+              face: { ...detectedFaceSchema, properties: { ...detectedFaceSchema.properties, analysis: analysisSchema } },
             },
           },
           ...errorResponses(400, 401, 403, 404, 409, 413, 415, 422, 429, 503),
@@ -110,13 +121,19 @@ export function registerRecognitionRoutes(app: FastifyInstance, context: ServerC
     },
     async (request) => {
       const { label } = request.params;
+      const asked = analysesOf(request.query.analyses);
       let embedding: Float32Array;
-      let face: { box: Box; score: number } | undefined;
+      let face: { box: Box; score: number; analysis?: FaceAnalysis } | undefined;
       if (request.isMultipart()) {
-        const found = await mainFace(context, await checkedUpload(context, request.body.image, 'image'), 'image');
+        const found = await mainFace(context, await checkedUpload(context, request.body.image, 'image'), 'image', recognitionAnalyses(context, asked));
+        // PV_REQUIRE_LIVE: a face the liveness check does not call live is refused (422 E_FACE_REJECTED) before any comparison.
+        const rejected = liveRejection(context, found);
+        if (rejected) throw rejected;
         embedding = found.embedding;
-        face = detectedFace(found.detection);
+        face = { ...detectedFace(found.detection), ...(found.analysis ? { analysis: found.analysis } : {}) };
       } else {
+        if (context.config.requireLive) requireImageFor('PV_REQUIRE_LIVE');
+        if (asked.length > 0) requireImageFor('analyses');
         const body = jsonBody(request.body);
         embedding = acceptEmbedding(body.embedding ?? [], body.modelId ?? '', model);
       }
@@ -126,7 +143,7 @@ export function registerRecognitionRoutes(app: FastifyInstance, context: ServerC
     },
   );
 
-  app.post<{ Querystring: { k: number }; Body: IdentifyBody }>(
+  app.post<{ Querystring: { k: number; analyses?: string }; Body: IdentifyBody }>(
     '/identify',
     {
       config: { auth: true, scope: 'read' },
@@ -134,7 +151,7 @@ export function registerRecognitionRoutes(app: FastifyInstance, context: ServerC
         summary: 'Identify every face: an image (server mode) or embeddings with boxes (private mode); top-k subjects each',
         tags: ['recognition'],
         security: [{ apiKey: [] }],
-        querystring: identifyQuerySchema,
+        querystring: { ...identifyQuerySchema, properties: { ...identifyQuerySchema.properties, analyses: analysesQueryProperty } },
         body: jsonOrUpload(facesBodySchema, imageUploadSchema()),
         response: {
           200: {
@@ -158,6 +175,8 @@ export function registerRecognitionRoutes(app: FastifyInstance, context: ServerC
                     score: { type: 'number' },
                     prediction: { type: 'string', description: 'Best subject within the threshold, else "unknown"' },
                     candidates: { type: 'array', items: candidateSchema },
+                    analysis: analysisSchema,
+                    rejected: rejectedSchema,
                   },
                 },
               },
@@ -169,15 +188,24 @@ export function registerRecognitionRoutes(app: FastifyInstance, context: ServerC
     },
     async (request) => {
       const { k } = request.query;
+      const asked = analysesOf(request.query.analyses);
       const faces: IdentifiedFaceView[] = [];
       let image: { width: number; height: number } | undefined;
       if (request.isMultipart()) {
-        const found = await facesOfUpload(context, request.body.image, 'image', 'all');
+        const found = await facesOfUpload(context, request.body.image, 'image', 'all', recognitionAnalyses(context, asked));
         image = { width: found.width, height: found.height };
         for (const face of found.faces) {
-          faces.push({ ...detectedFace(face.detection), ...(await gallery.identify(face.embedding, { k })) });
+          const analysis = face.analysis ? { analysis: face.analysis } : {};
+          // PV_REQUIRE_LIVE: a face that is not live is reported, not identified; the other faces are answered.
+          const rejected = liveRejection(context, face);
+          const answer = rejected
+            ? { prediction: UNKNOWN_LABEL, candidates: [], threshold: gallery.threshold, rejected: errorToData(rejected) }
+            : await gallery.identify(face.embedding, { k });
+          faces.push({ ...detectedFace(face.detection), ...answer, ...analysis });
         }
       } else {
+        if (context.config.requireLive) requireImageFor('PV_REQUIRE_LIVE');
+        if (asked.length > 0) requireImageFor('analyses');
         const body = jsonBody(request.body);
         const modelId = body.modelId ?? '';
         for (const face of body.faces ?? []) {

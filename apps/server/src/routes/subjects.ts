@@ -1,4 +1,4 @@
-import { checkLabel, NotFoundError, type Box, type EmbeddingRecord } from '@pv/core';
+import { checkLabel, NotFoundError, REVIEW_MODES, type Box, type EmbeddingRecord } from '@pv/core';
 import type { FastifyInstance } from 'fastify';
 import type { ServerContext } from '../context.js';
 import { acceptEmbedding } from '../embedding-input.js';
@@ -11,6 +11,7 @@ import {
   jsonOrUpload,
   labelParamsSchema,
 } from './schemas.js';
+import { enrollAnalyses, enrollRejection, requireImageFor, reviewModeOf } from './analysis.js';
 import { checkedUpload, isMultipartRequest, jsonBody, mainFace } from './uploads.js';
 
 /** A stored face as the API shows it: never the embedding. */
@@ -100,7 +101,7 @@ export function registerSubjectRoutes(app: FastifyInstance, context: ServerConte
     },
   );
 
-  app.post<{ Params: { label: string }; Body: EnrollBody }>(
+  app.post<{ Params: { label: string }; Querystring: { review?: string }; Body: EnrollBody }>(
     '/subjects/:label/faces',
     {
       config: { auth: true, scope: (request) => (isMultipartRequest(request) ? 'enroll-image' : 'enroll-embedding') },
@@ -109,6 +110,17 @@ export function registerSubjectRoutes(app: FastifyInstance, context: ServerConte
         tags: ['subjects'],
         security: [{ apiKey: [] }],
         params: labelParamsSchema,
+        querystring: {
+          type: 'object',
+          properties: {
+            review: {
+              type: 'string',
+              enum: [...REVIEW_MODES],
+              description:
+                'Enrollment review (default: the server setting PV_REVIEW): a face too small, blurred, dark, in profile, with eyes closed or not live is refused with 422 E_FACE_REJECTED, each reason with its measured value and limit',
+            },
+          },
+        },
         body: jsonOrUpload(embeddingBodySchema, imageUploadSchema()),
         response: {
           201: { type: 'object', required: ['face'], properties: { face: faceRecordSchema } },
@@ -121,11 +133,16 @@ export function registerSubjectRoutes(app: FastifyInstance, context: ServerConte
       const label = checkLabel(request.params.label);
       let vector: Float32Array;
       let box: Box | undefined;
+      const review = reviewModeOf(context, request.query.review);
       if (request.isMultipart()) {
-        const face = await mainFace(context, await checkedUpload(context, request.body.image, 'image'), 'image');
+        const face = await mainFace(context, await checkedUpload(context, request.body.image, 'image'), 'image', enrollAnalyses(context, review));
+        const rejected = enrollRejection(context, face, review);
+        if (rejected) throw rejected;
         vector = face.embedding;
         box = face.detection.box;
       } else {
+        if (context.config.requireLive) requireImageFor('PV_REQUIRE_LIVE');
+        if (review !== 'off') requireImageFor(`The ${review} review`);
         const body = jsonBody(request.body);
         vector = acceptEmbedding(body.embedding ?? [], body.modelId ?? '', context.model);
       }

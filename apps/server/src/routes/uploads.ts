@@ -1,6 +1,6 @@
 import type { MultipartFile } from '@fastify/multipart';
 import type { FastifyRequest } from 'fastify';
-import { NoFaceError, type EncodedFace } from '@pv/core';
+import { NoFaceError, type AnalysisKind, type EncodedFace } from '@pv/core';
 import { ApiError } from '../api-error.js';
 import type { ServerContext } from '../context.js';
 import { checkImageHeader } from '../image-check.js';
@@ -20,14 +20,20 @@ export async function checkedUpload(context: ServerContext, field: unknown, name
   return bytes;
 }
 
-/** The faces of a checked upload, embedded off the event loop. */
-export async function facesOfUpload(context: ServerContext, field: unknown, name: string, faces: FaceChoice): Promise<ImageFaces> {
-  return context.inference.embedImage(await checkedUpload(context, field, name), faces);
+/** The faces of a checked upload, embedded off the event loop, with the `analyses` asked for. */
+export async function facesOfUpload(
+  context: ServerContext,
+  field: unknown,
+  name: string,
+  faces: FaceChoice,
+  analyses: readonly AnalysisKind[] = [],
+): Promise<ImageFaces> {
+  return context.inference.embedImage(await checkedUpload(context, field, name), faces, analyses);
 }
 
-/** The main face of checked image bytes; `E_NO_FACE` (422) when it shows none. */
-export async function mainFace(context: ServerContext, bytes: Uint8Array, name: string): Promise<EncodedFace> {
-  const { faces } = await context.inference.embedImage(bytes, 'largest');
+/** The main face of checked image bytes, with the `analyses` asked for; `E_NO_FACE` (422) when it shows none. */
+export async function mainFace(context: ServerContext, bytes: Uint8Array, name: string, analyses: readonly AnalysisKind[] = []): Promise<EncodedFace> {
+  const { faces } = await context.inference.embedImage(bytes, 'largest', analyses);
   const face = faces[0];
   if (!face) throw new NoFaceError(`No face was found in the image "${name}"`, { field: name });
   return face;
