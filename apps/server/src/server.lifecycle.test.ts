@@ -1,9 +1,12 @@
 // Persistence across restarts, graceful shutdown, and behaviour under saturation, through real HTTP.
 import { spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
 import { once } from 'node:events';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { FileStore } from '@pv/store-file';
+import { SqliteStore } from '@pv/store-sqlite';
 import { afterEach, describe, expect, test } from 'vitest';
 import {
   AUTH,
@@ -74,6 +77,32 @@ describe('restart persistence', () => {
     expect(faces.body.faces.map((f) => f.id)).toEqual([enrolled.body.face.id]);
     const identified = await identify(second.url, alice2);
     expect(identified.body.faces[0].prediction).toBe('alice');
+  }, 90_000);
+});
+
+describe('an encrypted store', () => {
+  test('with PV_STORE_KEY set, the server creates and reopens an encrypted sqlite store; without the key it is refused', async () => {
+    const { dir, remove } = await tempDir();
+    cleanups.push(remove);
+    const file = path.join(dir, 'faces.db');
+    const store = `sqlite:${file}`;
+    const previous = process.env.PV_STORE_KEY;
+    process.env.PV_STORE_KEY = randomBytes(32).toString('base64');
+    cleanups.push(async () => {
+      if (previous === undefined) delete process.env.PV_STORE_KEY;
+      else process.env.PV_STORE_KEY = previous;
+    });
+    const first = await startTestServer({ store });
+    expect((await fetchJson(`${first.url}/v1/subjects/alice/faces`, { method: 'POST', headers: AUTH, body: await imageForm({ image: alice1 }) })).status).toBe(201);
+    await first.server.close();
+    expect((await readFile(file)).includes(Buffer.from('alice'))).toBe(false);
+    await expect(SqliteStore.open(file)).rejects.toMatchObject({ code: 'E_STORE_KEY' });
+
+    const second = await started({ store });
+    expect((await identify(second.url, alice2)).body.faces[0].prediction).toBe('alice');
+    await second.server.close();
+    delete process.env.PV_STORE_KEY;
+    await expect(startTestServer({ store })).rejects.toMatchObject({ code: 'E_STORE_KEY' });
   }, 90_000);
 });
 
