@@ -145,6 +145,8 @@ async function rekeyCommand(options: RekeyOptions, output: Output): Promise<Exit
   const to: StoreKeySource | undefined =
     options.newKeyFile !== undefined ? { keyFile: options.newKeyFile } : options.newKeyEnv !== undefined ? { keyEnv: options.newKeyEnv } : undefined;
   await stores.rekey(ref.uri, from, to);
+  const change = to === undefined ? 'decrypted' : from === undefined ? 'encrypted' : 're-encrypted under a new key';
+  await (await commandAudit(ref.uri))?.record({ action: 'rekey', detail: `pv store rekey: ${change}` });
   output.result({ store: ref.uri, encrypted: to !== undefined, wasEncrypted: from !== undefined });
   output.line(
     to === undefined

@@ -67,6 +67,12 @@ describe('an encrypted sqlite store through the CLI', { timeout: E2E_TIMEOUT_MS 
     const rekey = await runPv(['store', 'rekey', '--store', store, '--new-key-file', keyFile], work, { PV_STORE_KEY: keyA });
     expect(rekey.code, rekey.stderr).toBe(0);
     expect(rekey.stdout).toContain('the old key no longer opens it');
+    // The key change is in the store's audit trail (no key material in it).
+    const audit = await runPv(['audit', '--store', store, '--action', 'rekey', '--json'], work, { PV_STORE_KEY_FILE: keyFile });
+    expect(audit.code, audit.stderr).toBe(0);
+    const entries = (JSON.parse(audit.stdout) as { entries: { action: string; detail?: string }[] }).entries;
+    expect(entries.map((e) => [e.action, e.detail])).toEqual([['rekey', 'pv store rekey: re-encrypted under a new key']]);
+    expect(audit.stdout).not.toContain(keyA);
 
     const oldKey = await runPv(['identify', heldOut, '--store', store], work, { PV_STORE_KEY: keyA });
     expect(oldKey.code).toBe(2);
