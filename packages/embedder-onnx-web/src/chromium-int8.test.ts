@@ -7,6 +7,7 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import type { RgbImage } from '@pv/core';
 import { createImageLoader, OnnxEmbedder as NodeOnnxEmbedder, Rfb320Detector as NodeRfb320Detector } from '@pv/embedder-onnx-node';
+import { cosineSimilarity } from '@pv/quantize';
 import { quantizeCatalogModel, type QuantizedCatalogModel } from '@pv/quantize/node';
 import { alignFace } from '@pv/vision';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -19,18 +20,6 @@ type PageWindow = Window & { pv: typeof import('./browser-bundle.js') };
 const PAGE = `<!doctype html>
 <html><head><meta charset="utf-8"><title>pv int8</title></head>
 <body><script type="module">import * as pv from '/pv-web.js'; window.pv = pv; document.title = 'ready';</script></body></html>`;
-
-function cosine(a: ArrayLike<number>, b: ArrayLike<number>): number {
-  let dot = 0;
-  let na = 0;
-  let nb = 0;
-  for (let i = 0; i < a.length; i++) {
-    dot += (a[i] as number) * (b[i] as number);
-    na += (a[i] as number) ** 2;
-    nb += (b[i] as number) ** 2;
-  }
-  return dot / Math.sqrt(na * nb);
-}
 
 describe('mobilefacenet-int8 in Chromium (onnxruntime-web wasm)', () => {
   let server: StaticServer;
@@ -103,7 +92,7 @@ describe('mobilefacenet-int8 in Chromium (onnxruntime-web wasm)', () => {
       );
       expect(result.model).toBe('mobilefacenet-int8');
       expect(result.embeddings).toHaveLength(floatEmbeddings.length);
-      const cosines = result.embeddings.map((e, i) => cosine(e, floatEmbeddings[i] as Float32Array));
+      const cosines = result.embeddings.map((e, i) => cosineSimilarity(Float32Array.from(e), floatEmbeddings[i] as Float32Array));
       expect(Math.min(...cosines)).toBeGreaterThanOrEqual(0.99);
     } finally {
       await page.close();

@@ -2,6 +2,7 @@
 import { readdirSync } from 'node:fs';
 import path from 'node:path';
 import type { EncodeResult, FaceEncoder } from '@pv/core';
+import { cosineSimilarity } from '@pv/quantize';
 import { quantizeCatalogModel, type QuantizedCatalogModel } from '@pv/quantize/node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openFaceEncoder } from './open-face-encoder.js';
@@ -14,18 +15,6 @@ const CALIBRATION = readdirSync(LFW)
   .sort()
   .slice(200, 212)
   .map((name) => path.join(LFW, name, readdirSync(path.join(LFW, name)).sort()[0] as string));
-
-function cosine(a: Float32Array, b: Float32Array): number {
-  let dot = 0;
-  let na = 0;
-  let nb = 0;
-  for (let i = 0; i < a.length; i++) {
-    dot += (a[i] as number) * (b[i] as number);
-    na += (a[i] as number) ** 2;
-    nb += (b[i] as number) ** 2;
-  }
-  return dot / Math.sqrt(na * nb);
-}
 
 describe('openFaceEncoder with mobilefacenet-int8: a pool of 2 workers against the float model in-thread (real photos)', () => {
   let cache: TestCache;
@@ -60,7 +49,7 @@ describe('openFaceEncoder with mobilefacenet-int8: a pool of 2 workers against t
       expect(face?.embedding).toHaveLength(512);
       // Same detector (rfb320, float) in both: the same box; only the embedder differs.
       expect(face?.detection.box.x).toBeCloseTo(want?.detection.box.x ?? NaN, 3);
-      expect(cosine(face?.embedding as Float32Array, want?.embedding as Float32Array)).toBeGreaterThanOrEqual(0.99);
+      expect(cosineSimilarity(face?.embedding as Float32Array, want?.embedding as Float32Array)).toBeGreaterThanOrEqual(0.99);
     }
   }, SLOW);
 });
