@@ -1,4 +1,4 @@
-import { localActor, openStoreAuditTrail, withoutPassword, type AuditEvent, type AuditRecorder, type AuditTrail } from '@pv/privacy';
+import { localActor, openStoreAuditTrail, withoutPassword, type AuditRecorder, type AuditTrail } from '@pv/privacy';
 import { loadAuditSettings } from '@pv/settings/node';
 
 /**
@@ -11,13 +11,7 @@ export async function commandAudit(storeUri: string): Promise<AuditRecorder | un
   const trail = await openStoreAuditTrail(storeUri, { settings: loadAuditSettings() });
   if (trail === undefined) return undefined;
   const { actor, origin } = localActor();
-  const store = withoutPassword(storeUri);
-  return { trail, actor, origin, record: (event: AuditEvent) => trail.append({ store, ...event }, actor, origin) };
-}
-
-/** The distinct labels in `labels`, in order of first appearance, without `unknown`. */
-export function namedSubjects(labels: Iterable<string>, unknown: string): string[] {
-  return [...new Set(labels)].filter((label) => label !== unknown);
+  return trail.as(actor, origin, withoutPassword(storeUri));
 }
 
 /** The store's trail even when recording is off (`PV_AUDIT=off`): erasing a person scrubs a trail kept earlier. */

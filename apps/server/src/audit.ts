@@ -1,5 +1,5 @@
-import { UNKNOWN_LABEL, type Store } from '@pv/core';
-import { erasePerson, exportPerson, openStoreAuditTrail, withoutPassword, type AuditEvent, type AuditRecorder, type AuditTrail, type PersonErasure, type PersonExport } from '@pv/privacy';
+import type { Store } from '@pv/core';
+import { erasePerson, exportPerson, holdsPerson, openStoreAuditTrail, withoutPassword, type AuditEvent, type AuditRecorder, type AuditTrail, type PersonErasure, type PersonExport } from '@pv/privacy';
 import { resolveAuditSettings, type AuditSettings } from '@pv/settings';
 import type { FastifyRequest } from 'fastify';
 import { presentedKey, type ApiKeyRing } from './api-keys.js';
@@ -36,9 +36,7 @@ export class ServerAudit {
     const trail = await this.#trail(storeUri);
     if (trail === undefined) return undefined;
     const actor = { kind: 'api-key' as const, id: target.keyId ?? this.#keyId(request) };
-    const origin = request.ip || 'unknown';
-    const store = withoutPassword(storeUri);
-    return { trail, actor, origin, record: (event: AuditEvent) => trail.append({ store, ...event }, actor, origin) };
+    return trail.as(actor, request.ip || 'unknown', withoutPassword(storeUri));
   }
 
   /** Records one event of a request; resolves once it is on disk. */
@@ -49,27 +47,22 @@ export class ServerAudit {
   /** Erases a person from `store` and from the trail's personal fields (`erasePerson`), recording the erasure. */
   async erase(request: FastifyRequest, store: Store, label: string, target: AuditTarget = {}): Promise<PersonErasure> {
     const recorder = await this.recorder(request, target);
+    const kept = await this.#keptTrail(target);
     // Nobody by that name, anywhere: nothing to erase, nothing to record.
-    if (!(await this.holds(store, label, target))) return { records: 0, auditEntries: 0 };
-    if (recorder) return erasePerson(store, label, recorder);
-    const erased = await erasePerson(store, label);
-    // Recording is off: a trail kept earlier still loses the person's fields.
-    const trail = await openStoreAuditTrail(target.store ?? this.#defaultStore, { settings: { ...this.#settings, enabled: true } });
-    return { ...erased, auditEntries: (await trail?.erasePerson(label)) ?? 0 };
+    if (!(await holdsPerson(store, label, kept))) return { records: 0, auditEntries: 0 };
+    // Recording off: nothing is recorded, but a trail kept earlier still loses the person's fields.
+    return erasePerson(store, label, recorder, recorder ? undefined : kept);
   }
 
   /** Everything held about a person (`exportPerson`), recording the export; `undefined` when nothing is. */
   async export(request: FastifyRequest, store: Store, label: string, target: AuditTarget = {}): Promise<PersonExport | undefined> {
-    if (!(await this.holds(store, label, target))) return undefined;
+    if (!(await holdsPerson(store, label, await this.#keptTrail(target)))) return undefined;
     return exportPerson(store, label, await this.recorder(request, target));
   }
 
-  /** Whether `store` or the audit trail (kept now or earlier) holds anything about `label`. */
-  async holds(store: Store, label: string, target: AuditTarget = {}): Promise<boolean> {
-    for await (const record of store.records()) if (record.label === label) return true;
-    const trail = await openStoreAuditTrail(target.store ?? this.#defaultStore, { settings: { ...this.#settings, enabled: true } });
-    if (trail) for await (const entry of trail.entries({ subject: label })) if (entry) return true;
-    return false;
+  /** The target store's trail, kept now or earlier (also when recording is off now). */
+  #keptTrail(target: AuditTarget): Promise<AuditTrail | undefined> {
+    return openStoreAuditTrail(target.store ?? this.#defaultStore, { settings: { ...this.#settings, enabled: true } });
   }
 
   #trail(storeUri: string): Promise<AuditTrail | undefined> {
@@ -91,9 +84,4 @@ export class ServerAudit {
 /** The audit settings of a server configuration (`audit`, `auditTrail`), read by `@pv/settings`' resolver. */
 export function auditSettingsOf(config: Pick<ServerConfig, 'audit' | 'auditTrail'>): AuditSettings {
   return resolveAuditSettings({ flags: { audit: config.audit, ...(config.auditTrail !== undefined ? { auditTrail: config.auditTrail } : {}) } });
-}
-
-/** The distinct labels a read revealed, in order, without `unknown`: the subjects of a `search` entry. */
-export function identities(labels: Iterable<string>): string[] {
-  return [...new Set(labels)].filter((label) => label !== UNKNOWN_LABEL);
 }

@@ -114,9 +114,12 @@ export class AuditTrail {
     return new AuditTrail(resolved, last, size);
   }
 
-  /** A recorder for `actor` at `origin` (e.g. one per server request). */
-  as(actor: AuditActor, origin: string): AuditRecorder {
-    return { trail: this, actor, origin, record: (event) => this.append(event, actor, origin) };
+  /**
+   * A recorder for `actor` at `origin` (e.g. one per server request); with `store`, every entry it records
+   * names that store unless the event names one itself.
+   */
+  as(actor: AuditActor, origin: string, store?: string): AuditRecorder {
+    return { trail: this, actor, origin, record: (event) => this.append(store === undefined ? event : { store, ...event }, actor, origin) };
   }
 
   /** Appends one entry and waits until it is on disk. Refuses (`E_INVALID_ARGUMENT`) anything but text, ids and counts. */

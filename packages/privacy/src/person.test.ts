@@ -4,7 +4,7 @@ import path from 'node:path';
 import { FileStore } from '@pv/store-file';
 import { randomVector, seededRandom } from '@pv/testkit';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { AuditTrail, auditTrailPathFor, erasePerson, exportPerson, parseMaxAge, removeExpired, type AuditRecorder } from './index.js';
+import { AuditTrail, auditTrailPathFor, erasePerson, exportPerson, holdsPerson, parseMaxAge, removeExpired, revealedSubjects, type AuditRecorder } from './index.js';
 
 let dir: string;
 let store: FileStore;
@@ -79,5 +79,30 @@ describe('parseMaxAge', () => {
     expect(parseMaxAge('30s')).toBe(30_000);
     expect(parseMaxAge('5m')).toBe(300_000);
     for (const bad of ['', '10', 'd', '1.5d', '-1d', '3 months', '9999999999999y']) expect(() => parseMaxAge(bad)).toThrow(/duration/u);
+  });
+});
+
+describe('holdsPerson, erasePerson without a recorder, revealedSubjects', () => {
+  it('finds a person in the store or only in the trail, and nobody else', async () => {
+    expect(await holdsPerson(store, 'bob')).toBe(true);
+    expect(await holdsPerson(store, 'carol', audit.trail)).toBe(false);
+    await audit.record({ action: 'search', subjects: ['carol'] });
+    expect(await holdsPerson(store, 'carol')).toBe(false);
+    expect(await holdsPerson(store, 'carol', audit.trail)).toBe(true);
+  });
+
+  it('scrubs a trail kept earlier when recording is off, and records nothing', async () => {
+    const before = await readFile(audit.trail.file, 'utf8');
+    const erased = await erasePerson(store, 'bob', undefined, audit.trail);
+    expect(erased).toEqual({ records: 2, auditEntries: 1 });
+    const after = await readFile(audit.trail.file, 'utf8');
+    expect(after).not.toContain('bob');
+    expect(after.split('\n').length).toBe(before.split('\n').length);
+    expect(await holdsPerson(store, 'bob', audit.trail)).toBe(false);
+  });
+
+  it('keeps the labels a read revealed once each, in order, without unknown', () => {
+    expect(revealedSubjects(['alice', 'unknown', 'alice', 'bob', 'unknown'])).toEqual(['alice', 'bob']);
+    expect(revealedSubjects([])).toEqual([]);
   });
 });

@@ -1,6 +1,6 @@
 import type { Box, Store } from '@pv/core';
 import type { AuditEntry } from './audit-entry.js';
-import type { AuditRecorder } from './audit-trail.js';
+import type { AuditRecorder, AuditTrail } from './audit-trail.js';
 import { eraseDeleted } from './erase-deleted.js';
 
 /** One record of a person's data, as exported. */
@@ -70,12 +70,23 @@ export async function exportPerson(store: Store, label: string, audit?: AuditRec
  * Erases `label` everywhere pv keeps it: deletes its records, runs the store's erasure step (so no byte
  * of them stays in the store's files), and removes the person's fields from every audit entry. The
  * erasure itself is recorded without the person's name (who, when, how many records and entries).
+ * Without a recorder (recording turned off), `scrub` — a trail kept earlier — still loses the person's fields.
  */
-export async function erasePerson(store: Store, label: string, audit?: AuditRecorder): Promise<PersonErasure> {
+export async function erasePerson(store: Store, label: string, audit?: AuditRecorder, scrub?: AuditTrail): Promise<PersonErasure> {
   const records = await store.deleteLabel(label);
   await eraseDeleted(store);
-  if (!audit) return { records, auditEntries: 0 };
+  if (!audit) return { records, auditEntries: (await scrub?.erasePerson(label)) ?? 0 };
   const auditEntries = await audit.trail.erasePerson(label);
   await audit.record({ action: 'erase', count: records, detail: `a person erased: ${records} records, named in ${auditEntries} audit entries` });
   return { records, auditEntries };
+}
+
+/**
+ * Whether pv holds anything about `label`: a record in `store`, or an entry naming it in `trail`. What a
+ * person's export or erasure answers "nobody by that name" to.
+ */
+export async function holdsPerson(store: Store, label: string, trail?: AuditTrail): Promise<boolean> {
+  for await (const record of store.records()) if (record.label === label) return true;
+  if (trail) for await (const entry of trail.entries({ subject: label })) if (entry) return true;
+  return false;
 }

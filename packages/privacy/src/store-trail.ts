@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
-import { storeUriPath } from '@pv/core';
+import { storeUriPath, UNKNOWN_LABEL } from '@pv/core';
 import type { AuditSettings } from '@pv/settings';
 import { dataDirectory } from '@pv/settings/node';
 import { stores } from '@pv/stores';
@@ -70,4 +70,17 @@ export async function openStoreAuditTrail(storeUri: string, options: StoreTrailO
 /** A URI with any password in its authority replaced (`postgres://u:secret@h/db` → `postgres://u@h/db`). */
 export function withoutPassword(uri: string): string {
   return uri.replace(/^([a-z][a-z0-9+.-]*:\/\/[^/@:]*):[^/@]*@/iu, '$1@');
+}
+
+/**
+ * The subjects an identity read revealed, for a `search` entry: the distinct labels of `labels` in order of
+ * first appearance, without `unknown` (which names nobody).
+ *
+ * @example
+ * ```ts
+ * revealedSubjects(['alice', 'unknown', 'alice', 'bob']); // ['alice', 'bob']
+ * ```
+ */
+export function revealedSubjects(labels: Iterable<string>): string[] {
+  return [...new Set(labels)].filter((label) => label !== UNKNOWN_LABEL);
 }

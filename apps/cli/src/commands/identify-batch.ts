@@ -7,7 +7,8 @@ import { displayPath, plural } from '../display.js';
 import { failureReason } from '../face-files.js';
 import { catchInterrupt } from '../interrupt.js';
 import { ExitCode, formatDistance, type ExitStatus, type Output } from '../output.js';
-import { commandAudit, namedSubjects } from '../command-audit.js';
+import { revealedSubjects } from '@pv/privacy';
+import { commandAudit } from '../command-audit.js';
 import { analysesNeeded, galleryOf, openEncoder, openSettingsStore } from '../pipeline.js';
 import { createProgress } from '../progress.js';
 
@@ -154,7 +155,7 @@ export async function identifyBatch(
     await store.close();
   }
   const audit = await commandAudit(settings.store);
-  const subjects = namedSubjects(faces.flatMap((f) => f.candidates.map((c) => c.label)), UNKNOWN_LABEL);
+  const subjects = revealedSubjects(faces.flatMap((f) => f.candidates.map((c) => c.label)));
   await audit?.record({ action: 'search', subjects, count: faces.length, detail: `identify ${files.length} files` });
   const known = faces.filter((f) => f.prediction !== UNKNOWN_LABEL).length;
   const rejected = faces.filter((f) => f.rejected).length;

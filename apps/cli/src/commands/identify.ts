@@ -19,7 +19,8 @@ import { identifyBatch, type FaceLineFormat } from './identify-batch.js';
 import { describeBox } from '../faces.js';
 import { analysisParts } from './analyze.js';
 import { ExitCode, formatDistance, type ExitStatus, type Output } from '../output.js';
-import { commandAudit, namedSubjects } from '../command-audit.js';
+import { revealedSubjects } from '@pv/privacy';
+import { commandAudit } from '../command-audit.js';
 import { openRecognizer, openSettingsStore, settingsOf } from '../pipeline.js';
 
 /** Options of `pv identify`. */
@@ -89,7 +90,7 @@ async function identify(image: string, options: IdentifyOptions, output: Output)
   try {
     const faces = await recognizer.identify(image, { k: options.k, ...(options.analyses ? { analyses: options.analyses } : {}) });
     const audit = await commandAudit(settings.store);
-    const subjects = namedSubjects(faces.flatMap((f) => f.candidates.map((c) => c.label)), UNKNOWN_LABEL);
+    const subjects = revealedSubjects(faces.flatMap((f) => f.candidates.map((c) => c.label)));
     await audit?.record({ action: 'search', subjects, count: faces.length, detail: 'identify' });
     const recognised = faces.filter((f) => f.prediction !== UNKNOWN_LABEL).length;
     output.result({

@@ -1,6 +1,6 @@
 import { chmod, writeFile } from 'node:fs/promises';
 import { NotFoundError, printableLabel, renameLabel, unknownLabelError, type EmbeddingRecord, type Store } from '@pv/core';
-import { erasePerson, exportPerson, parseMaxAge, removeExpired, type AuditRecorder } from '@pv/privacy';
+import { erasePerson, exportPerson, holdsPerson, parseMaxAge, removeExpired, type AuditRecorder } from '@pv/privacy';
 import type { Command } from 'commander';
 import type { CommandRunner } from '../cli.js';
 import { withExamples, withJson, withStore, type OutputOptions, type StoreOptions } from '../cli-options.js';
@@ -191,25 +191,17 @@ async function renamePerson(store: Store, from: string, to: string, audit: Audit
 }
 
 async function removePerson(store: Store, label: string, audit: AuditRecorder | undefined, storeUri: string, output: Output): Promise<ExitStatus> {
-  const named = await isNamed(store, label, audit);
+  const named = await holdsPerson(store, label, audit?.trail);
   if (!named) throw await unknownLabelError(store, label);
-  const erased = await erasePerson(store, label, audit);
-  // Recording is off: nothing is recorded, but a trail kept earlier still loses the person's fields.
-  const auditEntries = audit ? erased.auditEntries : ((await (await existingAuditTrail(storeUri))?.erasePerson(label)) ?? 0);
-  output.result({ label, removed: erased.records, auditEntries, remaining: await store.count() });
-  output.line(`Erased ${printableLabel(label)}: ${plural(erased.records, 'face')} removed, their name removed from ${plural(auditEntries, 'audit entry', 'audit entries')}.`);
+  // Recording off: nothing is recorded, but a trail kept earlier still loses the person's fields.
+  const { records, auditEntries } = await erasePerson(store, label, audit, audit ? undefined : await existingAuditTrail(storeUri));
+  output.result({ label, removed: records, auditEntries, remaining: await store.count() });
+  output.line(`Erased ${printableLabel(label)}: ${plural(records, 'face')} removed, their name removed from ${plural(auditEntries, 'audit entry', 'audit entries')}.`);
   return ExitCode.ok;
 }
 
-/** Whether the store or the audit trail holds anything about `label`. */
-async function isNamed(store: Store, label: string, audit: AuditRecorder | undefined): Promise<boolean> {
-  for await (const record of store.records()) if (record.label === label) return true;
-  if (audit) for await (const entry of audit.trail.entries({ subject: label })) if (entry) return true;
-  return false;
-}
-
 async function exportPersonCommand(store: Store, label: string, options: ExportOptions, audit: AuditRecorder | undefined, output: Output): Promise<ExitStatus> {
-  if (!(await isNamed(store, label, audit))) throw await unknownLabelError(store, label);
+  if (!(await holdsPerson(store, label, audit?.trail))) throw await unknownLabelError(store, label);
   const data = await exportPerson(store, label, audit);
   // The export is JSON with or without --json: on standard output, or in the --out file.
   if (options.out === undefined) {

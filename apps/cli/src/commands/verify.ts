@@ -1,5 +1,5 @@
 import { mkdir } from 'node:fs/promises';
-import { InvalidArgumentError, UNKNOWN_LABEL, type FacePolicy, type VerifyResult } from '@pv/core';
+import { InvalidArgumentError, type FacePolicy, type VerifyResult } from '@pv/core';
 import type { Command } from 'commander';
 import type { CommandRunner } from '../cli.js';
 import {
@@ -18,7 +18,8 @@ import { drawFaceMarks, drawnCopyPath, MARK_COLOURS, type FaceMark } from '../fa
 import { describeBox } from '../faces.js';
 import { analysisParts } from './analyze.js';
 import { ExitCode, formatDistance, type ExitStatus, type Output } from '../output.js';
-import { commandAudit, namedSubjects } from '../command-audit.js';
+import { revealedSubjects } from '@pv/privacy';
+import { commandAudit } from '../command-audit.js';
 import { openRecognizer, openSettingsStore, settingsOf } from '../pipeline.js';
 
 /** Options of `pv verify`. */
@@ -70,7 +71,7 @@ async function verify(image: string, options: VerifyOptions, output: Output): Pr
   try {
     const result = await recognizer.verify(image, options.label, options.analyses ? { analyses: options.analyses } : {});
     const audit = await commandAudit(settings.store);
-    await audit?.record({ action: 'search', subjects: namedSubjects([options.label, result.prediction], UNKNOWN_LABEL), count: result.facesFound, detail: 'verify' });
+    await audit?.record({ action: 'search', subjects: revealedSubjects([options.label, result.prediction]), count: result.facesFound, detail: 'verify' });
     const annotated = options.annotate === undefined ? undefined : drawnCopyPath(options.annotate, image, '.png');
     if (annotated !== undefined && options.annotate !== undefined) {
       await mkdir(options.annotate, { recursive: true });

@@ -1,8 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { checkLabel, type EmbeddingRecord, type Gallery } from '@pv/core';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import type { AuditEvent } from '@pv/privacy';
-import { identities } from '../audit.js';
+import { revealedSubjects, type AuditEvent } from '@pv/privacy';
 import type { ServerContext } from '../context.js';
 import { acceptEmbedding } from '../embedding-input.js';
 import { CompreFaceError } from './errors.js';
@@ -249,7 +248,7 @@ export function registerCompreFaceRecognition(app: FastifyInstance, context: Ser
         ...(request.query.status ? { execution_time: { detector_and_calculator: elapsed } } : {}),
       });
     }
-    await audit(request, { action: 'search', subjects: identities(result.flatMap((r) => r.subjects.map((s) => s.subject))), count: result.length, detail: 'compreface: recognize' });
+    await audit(request, { action: 'search', subjects: revealedSubjects(result.flatMap((r) => r.subjects.map((s) => s.subject))), count: result.length, detail: 'compreface: recognize' });
     return { result, ...(request.query.status ? { plugins_versions: pluginVersions(context, plugins) } : {}) };
   });
 
@@ -278,7 +277,7 @@ export function registerCompreFaceRecognition(app: FastifyInstance, context: Ser
           similarities: candidates.map((c) => ({ subject: c.label, similarity: toSimilarity(c.distance, scope.similarity) })),
         });
       }
-      await audit(request, { action: 'search', subjects: identities(result.flatMap((r) => r.similarities.map((s) => s.subject))), count: result.length, detail: 'compreface: recognize embeddings' });
+      await audit(request, { action: 'search', subjects: revealedSubjects(result.flatMap((r) => r.similarities.map((s) => s.subject))), count: result.length, detail: 'compreface: recognize embeddings' });
       return { result };
     },
   );

@@ -1,6 +1,6 @@
 import { errorToData, UNKNOWN_LABEL, type Box, type ErrorData, type FaceAnalysis, type FaceDetection, type Identification } from '@pv/core';
+import { revealedSubjects } from '@pv/privacy';
 import type { FastifyInstance } from 'fastify';
-import { identities } from '../audit.js';
 import type { ServerContext } from '../context.js';
 import { acceptEmbedding } from '../embedding-input.js';
 import {
@@ -138,7 +138,7 @@ export function registerRecognitionRoutes(app: FastifyInstance, context: ServerC
         embedding = acceptEmbedding(body.embedding ?? [], body.modelId ?? '', model);
       }
       const verification = await gallery.verify(embedding, label);
-      await context.audit.record(request, { action: 'search', subjects: identities([label, verification.prediction]), count: 1, detail: 'verify' });
+      await context.audit.record(request, { action: 'search', subjects: revealedSubjects([label, verification.prediction]), count: 1, detail: 'verify' });
       return { label, ...verification, threshold: gallery.threshold, ...(face ? { face } : {}) };
     },
   );
@@ -217,7 +217,7 @@ export function registerRecognitionRoutes(app: FastifyInstance, context: ServerC
           });
         }
       }
-      await context.audit.record(request, { action: 'search', subjects: identities(faces.flatMap((f) => f.candidates.map((c) => c.label))), count: faces.length, detail: 'identify' });
+      await context.audit.record(request, { action: 'search', subjects: revealedSubjects(faces.flatMap((f) => f.candidates.map((c) => c.label))), count: faces.length, detail: 'identify' });
       return { ...(image ? { image } : {}), metric: model.metric, threshold: gallery.threshold, faces };
     },
   );
