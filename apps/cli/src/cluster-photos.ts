@@ -2,8 +2,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { faceFilterVerdict, type Box, type FaceDetection, type FaceFilter, type FileFailure, type Metric } from '@pv/core';
 import { clusterEmbeddings, clusterQuality, type ClusterQuality } from '@pv/cluster';
-import sharp from 'sharp';
-import { contactSheetHtml, faceThumbnail, sheetLink, type SheetCluster } from './contact-sheet.js';
+import { contactSheetHtml, faceCrop, faceThumbnail, sheetLink, type SheetCluster } from './contact-sheet.js';
 import { clusterColour, drawFaceMarks, MARK_COLOURS, type FaceMark } from './face-drawing.js';
 import type { FaceFileSource, FileEmbeddings } from './face-files.js';
 import { formatDistance, jsonReplacer } from './output.js';
@@ -236,16 +235,7 @@ export async function clusterPhotos(options: ClusterPhotosOptions): Promise<Phot
 
 /** A face crop with generous context (60% of the box on every side), so a detector finds the face again. */
 async function writeFaceCrop(face: ClusteredFace, target: string): Promise<void> {
-  const image = sharp(face.file, { limitInputPixels: 100_000_000 }).rotate();
-  const meta = await image.metadata();
-  const width = meta.autoOrient?.width ?? meta.width ?? 0;
-  const height = meta.autoOrient?.height ?? meta.height ?? 0;
-  const pad = 0.6 * Math.max(face.box.width, face.box.height);
-  const left = Math.max(0, Math.floor(face.box.x - pad));
-  const top = Math.max(0, Math.floor(face.box.y - pad));
-  const right = Math.min(width, Math.ceil(face.box.x + face.box.width + pad));
-  const bottom = Math.min(height, Math.ceil(face.box.y + face.box.height + pad));
-  await image.extract({ left, top, width: Math.max(1, right - left), height: Math.max(1, bottom - top) }).jpeg({ quality: 90 }).toFile(target);
+  await (await faceCrop(face, 0.6)).jpeg({ quality: 90 }).toFile(target);
 }
 
 /** The contact sheet's line under the title: faces, photos, people seen more than once, and what was dropped. */

@@ -1,6 +1,6 @@
 import path from 'node:path';
 import type { Box } from '@pv/core';
-import sharp from 'sharp';
+import sharp, { type Sharp } from 'sharp';
 
 /** One face to show on the sheet. */
 export interface SheetFace {
@@ -8,22 +8,26 @@ export interface SheetFace {
   readonly box: Box;
 }
 
-/** Crops a face (with 20% context) from its file into a small JPEG data URL. */
-export async function faceThumbnail(face: SheetFace, size = 96): Promise<string> {
+/**
+ * A face cut from its (upright) photo with context around it: `context` of the box's longer side on every
+ * side, clipped to the photo. A sharp pipeline, for the caller to resize and encode.
+ */
+export async function faceCrop(face: SheetFace, context: number): Promise<Sharp> {
   const image = sharp(face.file, { limitInputPixels: 100_000_000 }).rotate();
   const meta = await image.metadata();
   const width = meta.autoOrient?.width ?? meta.width ?? 0;
   const height = meta.autoOrient?.height ?? meta.height ?? 0;
-  const pad = 0.2 * Math.max(face.box.width, face.box.height);
+  const pad = context * Math.max(face.box.width, face.box.height);
   const left = Math.max(0, Math.floor(face.box.x - pad));
   const top = Math.max(0, Math.floor(face.box.y - pad));
   const right = Math.min(width, Math.ceil(face.box.x + face.box.width + pad));
   const bottom = Math.min(height, Math.ceil(face.box.y + face.box.height + pad));
-  const jpeg = await image
-    .extract({ left, top, width: Math.max(1, right - left), height: Math.max(1, bottom - top) })
-    .resize(size, size, { fit: 'cover' })
-    .jpeg({ quality: 80 })
-    .toBuffer();
+  return image.extract({ left, top, width: Math.max(1, right - left), height: Math.max(1, bottom - top) });
+}
+
+/** Crops a face (with 20% context) from its file into a small JPEG data URL. */
+export async function faceThumbnail(face: SheetFace, size = 96): Promise<string> {
+  const jpeg = await (await faceCrop(face, 0.2)).resize(size, size, { fit: 'cover' }).jpeg({ quality: 80 }).toBuffer();
   return `data:image/jpeg;base64,${jpeg.toString('base64')}`;
 }
 
