@@ -26,12 +26,16 @@ for (const group of ['packages', 'apps', 'models']) {
 // `--only store-hnsw` runs every section of that package, `--only store-hnsw.2` just that one.
 const selected = candidates.filter((c) => only.length === 0 || only.some((o) => o === c.name || o.startsWith(`${c.name}.`)));
 const modules: { name: string; module: BenchModule }[] = [];
+// Packages whose bench has numbered sections: a section under the bare package name is left over from
+// before they were split, and is dropped when that package runs again.
+const splitPackages = new Set<string>();
 for (const c of selected) {
   // A package's bench/index.ts default-exports one module, or several (sections `<package>.1`, `.2`, …).
   const loaded = (await import(pathToFileURL(c.file).href)) as { default: BenchModule | readonly BenchModule[] };
   const exported = loaded.default;
   const wanted = (name: string): boolean => only.length === 0 || only.includes(name) || only.includes(c.name);
   if (Array.isArray(exported)) {
+    splitPackages.add(c.name);
     exported.forEach((module, i) => {
       if (wanted(`${c.name}.${i + 1}`)) modules.push({ name: `${c.name}.${i + 1}`, module });
     });
@@ -68,6 +72,7 @@ for (const match of previous.matchAll(/<!-- bench:([\w.-]+) -->\n[\s\S]*?<!-- \/
   kept.set(match[1] as string, match[0]);
 }
 for (const [name, section] of sections) kept.set(name, section);
+for (const name of splitPackages) kept.delete(name);
 const order = candidates.map((c) => c.name);
 const packageOf = (section: string): string => section.replace(/\.\d+$/, '');
 const ordered = [...kept.entries()].sort(([a], [b]) => {

@@ -48,9 +48,10 @@ pv_pg_start() {
   local as_postgres=(runuser -u postgres --)
   [[ "$(id -un)" == postgres ]] && as_postgres=()
   "${as_postgres[@]}" "$pv_pg_bin/initdb" -D "$PV_PG_DIR/data" -U postgres -A trust --no-sync >/dev/null
-  # Benchmarks load up to 1M 512-d vectors: room for an HNSW build in memory.
+  # Benchmarks load up to 1M 512-d vectors: room for an HNSW build in memory (PV_PG_MAINTENANCE_WORK_MEM,
+  # default 2GB; a 1M x 512-d graph needs about 4GB to be built without spilling).
   "${as_postgres[@]}" "$pv_pg_bin/pg_ctl" -D "$PV_PG_DIR/data" -l "$PV_PG_DIR/server.log" -w start \
-    -o "-c listen_addresses=127.0.0.1 -p $port -k $PV_PG_DIR -c max_connections=100 -c shared_buffers=512MB -c maintenance_work_mem=2GB -c fsync=on" >/dev/null
+    -o "-c listen_addresses=127.0.0.1 -p $port -k $PV_PG_DIR -c max_connections=100 -c shared_buffers=512MB -c maintenance_work_mem=${PV_PG_MAINTENANCE_WORK_MEM:-2GB} -c fsync=on" >/dev/null
   export PV_TEST_POSTGRES_URL="postgresql://postgres@127.0.0.1:$port/postgres"
   psql -q "$PV_TEST_POSTGRES_URL" -c 'CREATE EXTENSION IF NOT EXISTS vector' >/dev/null
   echo "ci-postgres: PostgreSQL $("$pv_pg_bin/postgres" --version | awk '{print $3}') with pgvector $(psql -Atq "$PV_TEST_POSTGRES_URL" -c "SELECT extversion FROM pg_extension WHERE extname='vector'") on $PV_TEST_POSTGRES_URL ($PV_PG_DIR)"
