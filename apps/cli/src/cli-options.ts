@@ -61,7 +61,7 @@ export interface LivenessOptions {
 /** Parses `--analyses liveness,pose` (unknown kinds are an error naming the known ones). */
 export function parseAnalysesOption(value: string): AnalysisKind[] {
   try {
-    return parseAnalysisKinds(value.split(',').map((k) => k.trim()).filter(Boolean));
+    return parseAnalysisKinds(value);
   } catch (error) {
     throw new OptionValueError(error instanceof Error ? error.message : String(error));
   }

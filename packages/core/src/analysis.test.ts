@@ -6,6 +6,11 @@ describe('parseAnalysisKinds', () => {
     expect(parseAnalysisKinds(['pose', 'age', 'pose'])).toEqual(['pose', 'age']);
     expect(parseAnalysisKinds([...ANALYSIS_KINDS])).toEqual(ANALYSIS_KINDS);
   });
+  it('reads a comma-separated string, skipping blanks', () => {
+    expect(parseAnalysisKinds(' liveness, pose,,pose ')).toEqual(['liveness', 'pose']);
+    expect(parseAnalysisKinds('')).toEqual([]);
+    expect(() => parseAnalysisKinds('age,mood')).toThrow(/Unknown analysis "mood"/);
+  });
   it('names an unknown kind', () => {
     expect(() => parseAnalysisKinds(['mood'])).toThrow(/Unknown analysis "mood"/);
   });

@@ -119,10 +119,15 @@ export interface FaceAnalyzer {
   close(): Promise<void>;
 }
 
-/** Checks a list of analysis kinds (`E_INVALID_ARGUMENT` naming the unknown one) and removes repeats. */
-export function parseAnalysisKinds(kinds: readonly string[]): AnalysisKind[] {
+/**
+ * Checks a list of analysis kinds (`E_INVALID_ARGUMENT` naming the unknown one) and removes repeats. A
+ * string is read as a comma-separated list (`"liveness, pose"`, as `--analyses` and `?analyses=` take it);
+ * blank entries are skipped.
+ */
+export function parseAnalysisKinds(kinds: readonly string[] | string): AnalysisKind[] {
+  const list = typeof kinds === 'string' ? kinds.split(',').map((k) => k.trim()).filter(Boolean) : kinds;
   const out: AnalysisKind[] = [];
-  for (const kind of kinds) {
+  for (const kind of list) {
     if (!(ANALYSIS_KINDS as readonly string[]).includes(kind)) {
       throw new InvalidArgumentError(`Unknown analysis "${kind}"; known: ${ANALYSIS_KINDS.join(', ')}`, { kind, known: [...ANALYSIS_KINDS] });
     }

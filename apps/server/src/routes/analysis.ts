@@ -52,7 +52,7 @@ export const analysesQueryProperty = {
 /** The kinds of `?analyses=` (400 `E_INVALID_ARGUMENT` naming an unknown one); none when absent. */
 export function analysesOf(query: string | undefined): AnalysisKind[] {
   if (query === undefined || query.trim() === '') return [];
-  return parseAnalysisKinds(query.split(',').map((k) => k.trim()).filter(Boolean));
+  return parseAnalysisKinds(query);
 }
 
 /** The analyses a verify or identify request needs: those asked for, and `liveness` under `requireLive`. */
