@@ -117,15 +117,32 @@ async function measureSet(
   return { rows, notes };
 }
 
-/** `PV_BENCH_HNSW_BUILDS`, e.g. "16:80,32:100": the (M, efConstruction) pairs to build. */
-function buildSettings(name: string, fallback: readonly BuildSetting[]): BuildSetting[] {
+/** One graph to build, at every size or only at `size`. */
+interface PlannedBuild extends BuildSetting {
+  readonly size?: number;
+}
+
+/**
+ * `PV_BENCH_HNSW_BUILDS`, e.g. "16:80,32:100": the (M, efConstruction) pairs to build; "16:80@100000" builds
+ * that pair only at 100,000 vectors (a slow setting can be compared at a small size only).
+ */
+function buildSettings(name: string, fallback: readonly BuildSetting[]): PlannedBuild[] {
   const raw = process.env[name];
   if (raw === undefined || raw.trim() === '') return [...fallback];
-  return raw.split(',').map((pair) => {
+  return raw.split(',').map((entry) => {
+    const [pair = '', at] = entry.split('@');
     const [m, efConstruction] = pair.split(':').map(Number);
-    if (!(Number(m) > 1) || !(Number(efConstruction) > 0)) throw new RangeError(`${name}: "${pair}" is not M:efConstruction`);
-    return { m: m as number, efConstruction: efConstruction as number };
+    const size = at === undefined ? undefined : Number(at);
+    if (!(Number(m) > 1) || !(Number(efConstruction) > 0) || (size !== undefined && !(size > 0))) {
+      throw new RangeError(`${name}: "${entry}" is not M:efConstruction or M:efConstruction@size`);
+    }
+    return { m: m as number, efConstruction: efConstruction as number, ...(size === undefined ? {} : { size }) };
   });
+}
+
+/** The builds of `settings` that apply at `size`. */
+function buildsAt(settings: readonly PlannedBuild[], size: number): PlannedBuild[] {
+  return settings.filter((s) => s.size === undefined || s.size === size);
 }
 
 /**
@@ -229,12 +246,12 @@ const realistic: BenchModule = {
     const dir = await mkdtemp(path.join(os.tmpdir(), 'pv-hnsw-scale-'));
     try {
       // Sizes, builds and ef: PV_BENCH_HNSW_SIZES (default 100k and 1M; PV_BENCH_HNSW_SIZE still names one),
-      // PV_BENCH_HNSW_BUILDS ("M:efConstruction,…", default 16:80), PV_BENCH_HNSW_EFS. Galleries come from the
+      // PV_BENCH_HNSW_BUILDS ("M:efConstruction[@size],…", default 16:80), PV_BENCH_HNSW_EFS. Galleries come from the
       // bench cache (generated once).
       const sizes = ctx.quick ? [10_000] : envNumbers('PV_BENCH_HNSW_SIZES', process.env.PV_BENCH_HNSW_SIZE ? [Number(process.env.PV_BENCH_HNSW_SIZE)] : [100_000, 1_000_000]);
       const settings = buildSettings('PV_BENCH_HNSW_BUILDS', [{ m: 16, efConstruction: ctx.quick ? 100 : 80 }]);
       const efs = envNumbers('PV_BENCH_HNSW_EFS', [20, 50, 100, 200, 400]);
-      const plan = sizes.map((size) => ({ size, settings }));
+      const plan = sizes.map((size) => ({ size, settings: buildsAt(settings, size) }));
       const load = (size: number, queries: number): CachedGallery => realisticGallery(ctx, model, size, queries);
       const { rows, notes } = await measureSet(ctx, dir, 'realistic', load, plan, efs);
       const vectorsOf = (row: string): number => Number((row.split('|')[2] ?? '').replace(/[ ,]/g, ''));
@@ -277,7 +294,7 @@ const worstCase: BenchModule = {
       const settings = buildSettings('PV_BENCH_HNSW_BUILDS', [{ m: 16, efConstruction: 80 }]);
       const efs = envNumbers('PV_BENCH_HNSW_WORST_EFS', [50, 100, 200, 400, 800]);
       const load = (size: number, queries: number): CachedGallery => isotropicGallery(ctx, size, DIMENSION, queries);
-      const { rows, notes } = await measureSet(ctx, dir, 'isotropic', load, sizes.map((size) => ({ size, settings })), efs);
+      const { rows, notes } = await measureSet(ctx, dir, 'isotropic', load, sizes.map((size) => ({ size, settings: buildsAt(settings, size) })), efs);
       return [
         `Run at ${sizes.map(count).join(' and ')} vectors${sizes.includes(1_000_000) ? '' : ' (not 1M: a second 1M build did not fit the session on the shared machine)'}; the 1M isotropic rows of the "Stores side by side" section (M 16, efConstruction 200) are a 1M worst case: recall@10 0.29 at ef 100, 0.64 at ef 400. Identities are near-orthogonal random unit vectors with 0.05 per-coordinate noise (the set of the "Stores side by side" section): no subspace structure, so a proximity graph has little to follow. Real faces are not like this; this row is kept as the worst case.`,
         '',
