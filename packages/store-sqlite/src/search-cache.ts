@@ -4,9 +4,12 @@ import type { RecordDatabase } from './record-database.js';
 import type { ScoredSeq } from './exact-search.js';
 import { copyVectorInto } from './vector-blob.js';
 
-/** Bytes the cache needs per row of `dimension`: float32 row, sequence number, int8 codes and their figures. */
+/**
+ * Bytes the cache needs per row of `dimension`: float32 row, sequence number, int8 codes and their figures,
+ * the scan's output, and the distances of a full scan (metrics the pre-scan cannot serve).
+ */
 export function cacheBytesPerRow(dimension: number): number {
-  return dimension * 4 + 8 + Math.ceil(dimension / 32) * 32 + 24 + 4;
+  return dimension * 4 + 8 + Math.ceil(dimension / 32) * 32 + 24 + 4 + 4;
 }
 
 /**
