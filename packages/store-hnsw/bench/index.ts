@@ -185,7 +185,7 @@ async function realEmbeddings(ctx: BenchContext): Promise<NewRecord[]> {
       if (!existsSync(directory)) continue;
       const { embeddings } = await recognizer.generateEmbeddings({ directory, layout: 'subfolders' });
       for (const e of embeddings) {
-        records.push({ id: `real-${records.length}`, label: `${path.basename(directory)}/${e.label}`, modelId: 'mobilefacenet', vector: e.embedding });
+        records.push({ id: `real-${records.length}`, label: `${path.basename(directory)}:${e.label}`, modelId: 'mobilefacenet', vector: e.embedding });
       }
     }
   } finally {
