@@ -11,6 +11,7 @@ export * from './memory-store.js';
 export * from './copy-store.js';
 export * from './rename-label.js';
 export * from './top-k.js';
+export * from './exact-search.js';
 export * from './image-loader.js';
 export * from './vector.js';
 export * from './face-encoder.js';

@@ -24,10 +24,10 @@ function matrix(seed: number, rows: number, d: number): Float32Array {
   return m;
 }
 
-function fullScan(metric: Metric, query: Float32Array, m: Float32Array, k: number): { row: number; distance: number }[] {
+function fullScan(metric: Metric, query: Float32Array, m: Float32Array, k: number, accept?: (row: number) => boolean): { row: number; distance: number }[] {
   const out = new Float32Array(m.length / query.length);
   metric.distances(query, m, out);
-  return selectTopK(out, k, metric.closer).map((row) => ({ row, distance: out[row] as number }));
+  return selectTopK(out, k, metric.closer, accept).map((row) => ({ row, distance: out[row] as number }));
 }
 
 const metrics: [string, Metric][] = [
@@ -37,7 +37,7 @@ const metrics: [string, Metric][] = [
 ];
 
 describe('searchWithScan', () => {
-  it.each(metrics)('gives exactly the full scan top k under %s, ties included (300 seeds)', (_, metric) => {
+  it.each(metrics)('gives exactly the full scan top k under %s, ties and filters included (300 seeds)', (_, metric) => {
     for (let seed = 1; seed <= 300; seed++) {
       const random = seededRandom(seed * 7919);
       const d = 1 + Math.floor(random() * 70);
@@ -54,6 +54,12 @@ describe('searchWithScan', () => {
       for (let q = 0; q < 3; q++) {
         const query = q === 0 ? m.slice(0, d) : Float32Array.from({ length: d }, () => random() * 2 - 1);
         expect(searchWithScan(scan, metric, query, m, k), `seed ${seed} query ${q}`).toEqual(fullScan(metric, query, m, k));
+        // A filter (a label, say) that keeps a random share of the rows, from none to all.
+        const share = random();
+        const kept = Array.from({ length: rows }, () => random() < share);
+        const accept = (row: number): boolean => kept[row] === true;
+        expect(searchWithScan(scan, metric, query, m, k, accept), `seed ${seed} query ${q} filtered`).toEqual(fullScan(metric, query, m, k, accept));
+        expect([...scan.candidates(query, k, accept)].every(accept), `seed ${seed} query ${q}: only accepted rows`).toBe(true);
       }
     }
   });

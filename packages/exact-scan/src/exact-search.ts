@@ -1,7 +1,8 @@
-import { selectTopK, type Metric } from '@pv/core';
+import { InvalidArgumentError, searchWithPrescan, type ExactHit, type ExactSearchAccelerator, type Metric } from '@pv/core';
 import { cosine, createCosineMetric } from '@pv/metric-cosine';
 import { l2 } from '@pv/metric-l2';
-import type { Int8Scan, ScanKind } from './int8-scan.js';
+import { Int8Scan, type ScanKind } from './int8-scan.js';
+import { wasmSimdSupported } from './wasm-kernel.js';
 
 const unitCosine = createCosineMetric({ normalized: true });
 
@@ -19,26 +20,46 @@ export function scanKindOf(metric: Metric): ScanKind | undefined {
 }
 
 /** One row of an exact search: its index in the matrix and its exact distance. */
-export interface ScanHit {
-  readonly row: number;
-  readonly distance: number;
-}
+export type ScanHit = ExactHit;
 
 /**
  * The exact `k` nearest rows of `vectors` (row-major, the rows `scan` holds, in the same order) to
- * `query`: the pre-scan names the candidates, `metric` scores just those, and `selectTopK` orders them.
- * Identical to `selectTopK` over every row's `metric` distance, ties included (earlier rows first). The
- * scan's kind must be {@link scanKindOf}(metric).
+ * `query`, among the rows `accept` accepts (all when absent): the pre-scan names the candidates, `metric`
+ * scores just those, and `selectTopK` orders them. Identical to `selectTopK` over every row's `metric`
+ * distance with the same `accept`, ties included (earlier rows first). The scan's kind must be
+ * {@link scanKindOf}(metric).
  */
-export function searchWithScan(scan: Int8Scan, metric: Metric, query: Float32Array, vectors: Float32Array, k: number): ScanHit[] {
-  const d = scan.dimension;
-  const rows = scan.candidates(query, k);
-  const gathered = new Float32Array(rows.length * d);
-  for (let i = 0; i < rows.length; i++) {
-    const row = rows[i] as number;
-    gathered.set(vectors.subarray(row * d, (row + 1) * d), i * d);
-  }
-  const distances = new Float32Array(rows.length);
-  metric.distances(query, gathered, distances);
-  return selectTopK(distances, k, metric.closer).map((i) => ({ row: rows[i] as number, distance: distances[i] as number }));
+export function searchWithScan(
+  scan: Int8Scan,
+  metric: Metric,
+  query: Float32Array,
+  vectors: Float32Array,
+  k: number,
+  accept?: (row: number) => boolean,
+): ScanHit[] {
+  return searchWithPrescan(scan, metric, query, vectors, k, accept);
+}
+
+/**
+ * `@pv/core`'s {@link ExactSearchAccelerator} (contract `v1`) on {@link Int8Scan}: pass it to a store
+ * (`new MemoryStore({ accelerator: int8ScanAccelerator })`; `FileStore` and the `@pv/stores` registry's
+ * `memory:` and `file:` stores use it by default) and its exact searches under `@pv/metric-cosine`'s and
+ * `@pv/metric-l2`'s metrics go through the int8 pre-scan and an exact re-rank: same results, a fraction of
+ * the time. Other metrics, and runtimes without WebAssembly SIMD, are scanned in full as before. Memory:
+ * about 0.55 KiB per 512-d row beside the 2 KiB float32 row, built on the first search per metric family.
+ */
+export const int8ScanAccelerator: ExactSearchAccelerator = Object.freeze({
+  specificationVersion: 'v1' as const,
+  name: 'int8-wasm-simd',
+  prescanKey: (metric: Metric): string | undefined => (simdHere() ? scanKindOf(metric) : undefined),
+  createPrescan: (key: string, dimension: number): Int8Scan => {
+    if (key !== 'cosine' && key !== 'dot' && key !== 'l2') throw new InvalidArgumentError(`int8ScanAccelerator has no pre-scan "${key}"`);
+    return new Int8Scan(dimension, key);
+  },
+});
+
+let simd: boolean | undefined;
+function simdHere(): boolean {
+  simd ??= wasmSimdSupported();
+  return simd;
 }

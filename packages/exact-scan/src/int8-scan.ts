@@ -1,4 +1,5 @@
 import { InvalidArgumentError } from '@pv/core';
+import type { ExactPrescan } from '@pv/core';
 import { instantiateKernel, type Kernel } from './wasm-kernel.js';
 
 /**
@@ -30,7 +31,7 @@ const SLACK = 1e-5;
  * per-row figures, per row (0.53 KiB for 512-d, against 2 KiB for the float32 rows). One memory of at most
  * 4 GiB holds the codes: about 7.9 million 512-d rows.
  */
-export class Int8Scan {
+export class Int8Scan implements ExactPrescan {
   readonly dimension: number;
   readonly kind: ScanKind;
   readonly #stride: number;
@@ -85,14 +86,17 @@ export class Int8Scan {
   }
 
   /**
-   * Rows, ascending, that can be among the `k` most similar to `query` under {@link Int8Scan.kind}: every
-   * row whose exact similarity could reach the k-th best. All rows when `k ≥ size`.
+   * Rows, ascending, that can be among the `k` most similar accepted rows to `query` under
+   * {@link Int8Scan.kind}: every row `r` with `accept(r)` (every row when `accept` is absent) whose exact
+   * similarity could reach the k-th best accepted row's. Every accepted row when fewer than `k` are
+   * accepted; never a rejected row. The bound is the same as without a filter, taken over the accepted
+   * rows only: the k-th best lower bound among them cannot exceed their k-th best exact similarity.
    */
-  candidates(query: Float32Array, k: number): Int32Array {
+  candidates(query: Float32Array, k: number, accept?: (row: number) => boolean): Int32Array {
     const n = this.#rows;
     const limit = Math.floor(k);
-    if (limit >= n) return Int32Array.from({ length: n }, (_, i) => i);
     if (!(limit > 0)) return new Int32Array(0);
+    if (limit >= n) return accepted(n, accept);
     if (query.length !== this.dimension) throw new InvalidArgumentError(`expected a ${this.dimension}-d query, got ${query.length}`);
     const stride = this.#stride;
     const outOffset = QUERY_BYTES + this.#capacity * stride;
@@ -126,6 +130,7 @@ export class Int8Scan {
     const heap = new Float64Array(limit);
     let filled = 0;
     for (let i = 0; i < n; i++) {
+      if (accept !== undefined && !accept(i)) continue;
       const lower = low(i);
       if (filled < limit) {
         let at = filled++;
@@ -153,10 +158,12 @@ export class Int8Scan {
     }
     // A unit-vector cosine metric clamps 1 − a·b to [0, 2]: every a·b ≥ 1 ties at distance 0 and every
     // a·b ≤ −1 at 2, so the threshold must not pass those clamps.
+    // Fewer than k accepted rows: all of them.
+    if (filled < limit) return accepted(n, accept);
     const best = heap[0] as number;
     const threshold = this.kind !== 'dot' ? best : best >= 1 ? 1 - 2 * SLACK : best <= -1 ? Number.NEGATIVE_INFINITY : best;
     const kept: number[] = [];
-    for (let i = 0; i < n; i++) if (high(i) >= threshold) kept.push(i);
+    for (let i = 0; i < n; i++) if (high(i) >= threshold && (accept === undefined || accept(i))) kept.push(i);
     return Int32Array.from(kept);
   }
 
@@ -193,6 +200,14 @@ export class Int8Scan {
     this.#normSq = grow(this.#normSq);
     this.#capacity = capacity;
   }
+}
+
+/** Rows `0..n-1` that `accept` accepts (all of them without it), ascending. */
+function accepted(n: number, accept: ((row: number) => boolean) | undefined): Int32Array {
+  if (accept === undefined) return Int32Array.from({ length: n }, (_, i) => i);
+  const rows: number[] = [];
+  for (let i = 0; i < n; i++) if (accept(i)) rows.push(i);
+  return Int32Array.from(rows);
 }
 
 /**

@@ -1,19 +1,23 @@
-import { selectTopK, type Metric } from '@pv/core';
-import { Int8Scan, scanKindOf, searchWithScan, type ScanKind } from '@pv/exact-scan';
+import { ExactScanner, type Metric } from '@pv/core';
+import { int8ScanAccelerator } from '@pv/exact-scan';
 import type { RecordDatabase } from './record-database.js';
 import type { ScoredSeq } from './exact-search.js';
 import { copyVectorInto } from './vector-blob.js';
 
-/** Bytes the cache needs per row of `dimension`: float32 row, sequence number, int8 codes and their figures. */
+/**
+ * Bytes the cache needs per row of `dimension`: float32 row, sequence number, int8 codes and their figures,
+ * the scan's output, and the distances of a full scan (metrics the pre-scan cannot serve).
+ */
 export function cacheBytesPerRow(dimension: number): number {
-  return dimension * 4 + 8 + Math.ceil(dimension / 32) * 32 + 24 + 4;
+  return dimension * 4 + 8 + Math.ceil(dimension / 32) * 32 + 24 + 4 + 4;
 }
 
 /**
- * Every vector of a store in memory, in insertion order, with an int8 pre-scan ({@link Int8Scan}) per
- * metric kind, kept in step with the database through its change cursor: rows committed by any
- * connection since the last search are appended; a deletion (rare) drops the cache, which is rebuilt on
- * the next search. Searches give exactly what the streamed scan gives (same rows, distances and order).
+ * Every vector of a store in memory, in insertion order, searched by an {@link ExactScanner} with
+ * `@pv/exact-scan`'s int8 pre-scan (one per metric kind, extended as rows arrive), kept in step with the
+ * database through its change cursor: rows committed by any connection since the last search are
+ * appended; a deletion (rare) drops the cache, which is rebuilt on the next search. Searches give exactly
+ * what the streamed scan gives (same rows, distances and order).
  */
 export class SearchCache {
   readonly #dimension: number;
@@ -21,7 +25,7 @@ export class SearchCache {
   #vectors = new Float32Array(0);
   #rows = 0;
   #cursor = { seq: 0, deletion: 0 };
-  readonly #scans = new Map<ScanKind, Int8Scan>();
+  readonly #scanner = new ExactScanner(int8ScanAccelerator);
 
   constructor(dimension: number) {
     this.#dimension = dimension;
@@ -34,9 +38,7 @@ export class SearchCache {
 
   /** Bytes held (float32 rows, sequence numbers, pre-scans). */
   get bytes(): number {
-    let bytes = this.#vectors.byteLength + this.#seqs.byteLength;
-    for (const scan of this.#scans.values()) bytes += scan.bytes;
-    return bytes;
+    return this.#vectors.byteLength + this.#seqs.byteLength + this.#scanner.bytes;
   }
 
   /**
@@ -53,35 +55,21 @@ export class SearchCache {
       return true;
     }
     const d = this.#dimension;
-    const first = this.#rows;
     for (const [seq, , blob] of db.labelledVectorRowsAfter(this.#cursor.seq)) {
       this.#reserve(this.#rows + 1);
       copyVectorInto(blob, d, this.#vectors, this.#rows * d, db.file);
       this.#seqs[this.#rows] = seq;
       this.#rows++;
     }
-    for (const scan of this.#scans.values()) scan.append(this.#vectors.subarray(first * d, this.#rows * d));
     this.#cursor = target;
     return true;
   }
 
   /** The exact `k` nearest rows to `query` under `metric`, nearest first, ties in insertion order. */
   search(query: Float32Array, k: number, metric: Metric): ScoredSeq[] {
-    const d = this.#dimension;
-    const vectors = this.#vectors.subarray(0, this.#rows * d);
-    const kind = scanKindOf(metric);
-    if (kind === undefined) {
-      const distances = new Float32Array(this.#rows);
-      metric.distances(query, vectors, distances);
-      return selectTopK(distances, k, metric.closer).map((i) => ({ seq: this.#seqs[i] as number, distance: distances[i] as number }));
-    }
-    let scan = this.#scans.get(kind);
-    if (scan === undefined) {
-      scan = new Int8Scan(d, kind);
-      scan.append(vectors);
-      this.#scans.set(kind, scan);
-    }
-    return searchWithScan(scan, metric, query, vectors, k).map((hit) => ({ seq: this.#seqs[hit.row] as number, distance: hit.distance }));
+    const vectors = this.#vectors.subarray(0, this.#rows * this.#dimension);
+    // Rows only ever arrive at the end: the scanner appends them to its pre-scans on this search.
+    return this.#scanner.search(query, vectors, k, metric).map((hit) => ({ seq: this.#seqs[hit.row] as number, distance: hit.distance }));
   }
 
   #reserve(rows: number): void {

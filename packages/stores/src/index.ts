@@ -1,11 +1,16 @@
 import { MemoryStore, StoreRegistry, type Store, type StoreDriver, type StoreOpenOptions } from '@pv/core';
+import { int8ScanAccelerator } from '@pv/exact-scan';
 
-/** `memory:` — nothing is kept after the process ends (tests, demos, throwaway servers). */
+/**
+ * `memory:` — nothing is kept after the process ends (tests, demos, throwaway servers). Exact search goes
+ * through `@pv/exact-scan`'s int8 pre-scan (same hits as scoring every row), as `file:` stores' does.
+ */
 export const memoryStoreDriver: StoreDriver = {
   schemes: ['memory'],
   usage: 'memory:',
   open: async (_uri, options) =>
     new MemoryStore({
+      accelerator: int8ScanAccelerator,
       ...(options.modelId !== undefined ? { modelId: options.modelId } : {}),
       ...(options.dimension !== undefined ? { dimension: options.dimension } : {}),
     }),

@@ -3,6 +3,7 @@ export type { StoreFixture, StoreFixtureFactory, StoreOpenOptions } from './stor
 export { describeMetric, type DescribeMetricOptions } from './describe-metric.js';
 export { describeEmbedder, type DescribeEmbedderOptions, type EmbedderFactory } from './describe-embedder.js';
 export { expectPvError } from './expect-pv-error.js';
+export { expectSameSearches, PARITY_LABELS, type StoreOp } from './search-parity.js';
 export { bruteForceSearch, recallOf, type ExpectedHit } from './store-search-checks.js';
 export { hashSeed, randomUnitVector, randomVector, seededRandom, type RandomSource } from './random.js';
 export { syntheticCrops } from './synthetic-crops.js';
