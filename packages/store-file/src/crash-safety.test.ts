@@ -31,7 +31,8 @@ async function readAll(file: string): Promise<EmbeddingRecord[]> {
   return records;
 }
 
-describe('FileStore crash safety and concurrent readers', () => {
+// Each test starts a child process (tsx) and writes 100 MB: seconds when idle, far more on a busy machine.
+describe('FileStore crash safety and concurrent readers', { timeout: 120_000 }, () => {
   let dir: string;
   let remove: () => Promise<void>;
   let file: string;

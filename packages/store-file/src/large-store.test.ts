@@ -29,7 +29,8 @@ function bruteForce(vectors: Float32Array, query: Float32Array, metric: Metric, 
   return best.map((b) => b.index);
 }
 
-describe(`FileStore with ${COUNT.toLocaleString('en')} × ${DIMENSION}-d`, () => {
+// Brute force over 100k rows, twice per query, and a pre-scan per metric: seconds when idle, far more on a busy machine.
+describe(`FileStore with ${COUNT.toLocaleString('en')} × ${DIMENSION}-d`, { timeout: 120_000 }, () => {
   let remove: () => Promise<void>;
   let file: string;
   let vectors: Float32Array;
