@@ -183,3 +183,39 @@ function addChannelMeans(tensor: TensorData, sum: Float32Array | undefined, weig
   }
   return out;
 }
+
+/**
+ * Each channel's mean value of the NCHW tensors `tensors` of a model (made graph outputs for the purpose)
+ * over `inputs`, by tensor name. Used by empirical bias correction to compare a quantized graph's
+ * convolution outputs with the float graph's. `E_INVALID_ARGUMENT` without inputs.
+ */
+export async function collectChannelMeans(
+  bytes: Uint8Array,
+  tensors: readonly string[],
+  inputs: readonly Readonly<Record<string, TensorData>>[],
+  open: OpenModelBytes,
+): Promise<Map<string, Float32Array>> {
+  if (inputs.length === 0) throw new InvalidArgumentError('Channel means need at least one input');
+  const model = decodeModel(bytes);
+  const graph = graphOf(model);
+  const outputs = new Set((graph.output ?? []).map((o) => o.name ?? ''));
+  for (const name of tensors) {
+    if (!outputs.has(name)) graph.output = [...(graph.output ?? []), { name, type: { tensorType: { elemType: DataType.FLOAT } } }];
+    outputs.add(name);
+  }
+  const runner = await open(encodeModel(model));
+  const means = new Map<string, Float32Array>();
+  try {
+    for (const feed of inputs) {
+      const results = await runner.run(feed);
+      for (const name of tensors) {
+        const tensor = results[name];
+        if (!tensor || tensor.dims.length !== 4) throw new InvalidArgumentError(`Tensor "${name}" is not an NCHW output of the model`, { tensor: name });
+        means.set(name, addChannelMeans(tensor, means.get(name), 1 / inputs.length));
+      }
+    }
+  } finally {
+    await runner.close();
+  }
+  return means;
+}
