@@ -44,7 +44,7 @@ async function largestMeanShift(float: Uint8Array, quantized: Uint8Array, feeds:
     for (const feed of feeds) {
       const ya = (await a.run(feed)).y?.data ?? new Float32Array();
       const yb = (await b.run(feed)).y?.data ?? new Float32Array();
-      for (let i = 0; i < ya.length; i++) difference[Math.floor(i / 64)] += ((yb[i] as number) - (ya[i] as number)) / (64 * feeds.length);
+      for (let i = 0; i < ya.length; i++) difference[Math.floor(i / 64)] = (difference[Math.floor(i / 64)] as number) + ((yb[i] as number) - (ya[i] as number)) / (64 * feeds.length);
     }
   } finally {
     await Promise.all([a.close(), b.close()]);
