@@ -62,6 +62,8 @@ export interface EqualizeOptions {
    * weights, so full equalization is not free there (default 0.5). Depthwise pairs are always equalized fully.
    */
   readonly denseStrength?: number;
+  /** Only the pairs whose second convolution has one of these names (default: every pair). */
+  readonly only?: readonly string[];
   /** The largest factor any channel is scaled by (default 64): channels that are nearly always 0 stay as they are. */
   readonly maxScale?: number;
 }
@@ -104,7 +106,8 @@ export function equalizeChannels(model: ModelProto, absMax: ReadonlyMap<string, 
     tensor.rawData = fresh.rawData;
     tensor.floatData = [];
   };
-  for (const pair of equalizationPairs(model)) {
+  const only = options.only ? new Set(options.only) : undefined;
+  for (const pair of equalizationPairs(model).filter((p) => !only || only.has(p.second))) {
     const ranges = absMax.get(pair.tensor);
     const a = byName.get(pair.first);
     const b = byName.get(pair.second);
