@@ -366,7 +366,7 @@ const bench: BenchModule = {
         `1 worker ${median(poolRate['1'] ?? []).toFixed(1)} photos/s, 2 workers ${median(poolRate['2'] ?? []).toFixed(1)} photos/s ` +
         `(${(median(poolRate['2'] ?? []) / median(poolRate['1'] ?? [])).toFixed(2)}x; per round 1: ${(poolRate['1'] ?? []).map((r) => r.toFixed(1)).join(', ')}; 2: ${(poolRate['2'] ?? []).map((r) => r.toFixed(1)).join(', ')}; the machine has ${os.cpus().length} cores shared with other sessions).`,
       '',
-      `MobileFaceNet int8 (`mobilefacenet-int8-decompose`, the network alone as in the variants' speed table): ${(flops / 1e6).toFixed(0)} M ops of the float graph (2 per multiply-add; the decomposed graph runs each PRelu's convolution twice, so it does more) in ${decomposedNetworkMs.toFixed(2)} ms = ${roofNote}.`,
+      `MobileFaceNet int8 (\`mobilefacenet-int8-decompose\`, the network alone as in the variants' speed table): ${(flops / 1e6).toFixed(0)} M ops of the float graph (2 per multiply-add; the decomposed graph runs each PRelu's convolution twice, so it does more) in ${decomposedNetworkMs.toFixed(2)} ms = ${roofNote}.`,
       'Targets: MobileFaceNet int8 ≤ 0.4x float per face; whole pipeline ≥ 2x photos/s. PRelu keep: the 33 PRelu layers have no',
       'integer kernel in onnxruntime, so each runs in float between a DequantizeLinear and a QuantizeLinear, and those passes cost',
       'about what the int8 convolutions save. PRelu decompose (Relu(x) + slope·min(x, 0) as two convolutions whose uint8 output',
