@@ -4,7 +4,7 @@ import { readdirSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import type { FaceRecognizer, RgbImage } from '@pv/core';
+import { chooseFaces, type FaceDetection, type FaceRecognizer, type RgbImage } from '@pv/core';
 import { createFaceRecognizer, createImageLoader, onnxNodeRuntime, OnnxEmbedder, Rfb320Detector } from '@pv/embedder-onnx-node';
 import type { TensorData } from '@pv/face-models';
 import { defaultCatalog } from '@pv/models';
@@ -42,7 +42,10 @@ function celebaPairs(dir: string): VerificationPair[] {
 }
 
 
-/** The aligned faces pv's float pipeline (RFB-320, 68 landmarks, alignment) gives MobileFaceNet for each image (first face), by image. */
+/**
+ * The aligned face pv's float pipeline (RFB-320, 68 landmarks, alignment, the recognizer's default `largest` face
+ * policy) gives MobileFaceNet for each image, by image.
+ */
 async function alignedFaces(images: readonly string[], file: (image: string) => string): Promise<Map<string, Readonly<Record<string, TensorData>>>> {
   const runtime = recordingRuntime(onnxNodeRuntime({}), 'mobilefacenet');
   const detector = await Rfb320Detector.open(runtime, {});
@@ -52,9 +55,10 @@ async function alignedFaces(images: readonly string[], file: (image: string) => 
   try {
     for (const image of images) {
       const photo = await loader.load(file(image));
-      const [face] = await detector.detect(photo);
-      if (!face) continue;
-      await embedder.embed([alignFace(photo, face, embedder.model.alignment)]);
+      const detections = await detector.detect(photo);
+      if (detections.length === 0) continue;
+      const [face] = chooseFaces(detections, 'largest');
+      await embedder.embed([alignFace(photo, face as FaceDetection, embedder.model.alignment)]);
       found.push(image);
     }
   } finally {
