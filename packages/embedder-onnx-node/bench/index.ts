@@ -1,22 +1,13 @@
-import { readFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import type { FaceDetection, RgbImage } from '@pv/core';
 import { ensureModelFile } from '@pv/model-fetch';
 import { alignFace } from '@pv/vision';
+import { coreThroughput, measureCpuGhz } from '../../../scripts/bench-timing.js';
 import type { BenchModule } from '../../../scripts/bench-types.js';
 import { createImageLoader, Landmarks68, OnnxEmbedder, Rfb320Detector } from '../src/index.js';
 import { countModelFlops } from './flops.js';
 import { lfwFiles, medianMs } from './lfw-timing.js';
-
-/** The CPU clock in GHz as the OS reports it (Node's `os.cpus()`, else Linux's /proc/cpuinfo), or 0 when unknown. */
-async function cpuGhz(): Promise<number> {
-  const speed = os.cpus()[0]?.speed ?? 0;
-  if (speed > 0) return speed / 1000;
-  const info = await readFile('/proc/cpuinfo', 'utf8').catch(() => '');
-  const mhz = /^cpu MHz\s*:\s*([\d.]+)/mu.exec(info)?.[1];
-  return mhz ? Number(mhz) / 1000 : 0;
-}
 
 const bench: BenchModule = {
   title: 'Face pipeline on onnxruntime-node (RFB-320 + 68 landmarks + MobileFaceNet)',
@@ -53,15 +44,14 @@ const bench: BenchModule = {
       ctx.log('in-process timings done');
 
       const flops = await countModelFlops(await ensureModelFile('mobilefacenet'), { name: 'input', shape: [1, 3, 112, 112] });
-      const ghz = await cpuGhz();
-      const peak = ghz * 1e9 * 32; // one core: two 256-bit FMA units = 32 fp32 FLOP per cycle
+      const clock = measureCpuGhz();
+      const core = coreThroughput();
+      const peak = clock.ghz * 1e9 * core.fp32PerCycle;
       const achieved = flops / (embedMs / 1000);
       const peakNote =
-        peak > 0
-          ? `${((100 * achieved) / peak).toFixed(0)}% of an estimated single-core peak of ${(peak / 1e9).toFixed(0)} GFLOP/s ` +
-            `(${ghz.toFixed(2)} GHz reported x 32 fp32 FLOP/cycle for two 256-bit FMA units; full-width AVX-512 FMA or a ` +
-            'boost clock above the reported one mean a higher real peak, so read the fraction as an upper bound).'
-          : 'the CPU clock is not reported here, so no fraction of peak can be estimated.';
+        `${((100 * achieved) / peak).toFixed(0)}% of a single-core fp32 peak of ${(peak / 1e9).toFixed(0)} GFLOP/s ` +
+        `(${clock.ghz.toFixed(2)} GHz measured, median ${clock.medianGhz.toFixed(2)}, by ${clock.method}; the OS reports ` +
+        `${os.cpus()[0]?.speed ?? 0} MHz; x ${core.fp32PerCycle} fp32 FLOP/cycle: ${core.cpu}, ${core.basis}).`;
 
       const row = (name: string, ms: number, note: string) => `| ${name} | ${ms.toFixed(2)} | ${note} |`;
       return [

@@ -1,4 +1,5 @@
 export * from './calibrate.js';
+export * from './equalize.js';
 export * from './opset.js';
 export * from './prelu.js';
 export * from './qdq.js';

@@ -22,6 +22,27 @@ export interface QdqOptions {
   readonly floatOutputLayers?: boolean;
   /** Further nodes, by name (or first output name when unnamed), to keep in float. */
   readonly floatNodes?: readonly string[];
+  /**
+   * Per-output-channel amounts added to the bias of int8 convolutions, by node name (empirical bias
+   * correction, see `quantizeModel`); a convolution without a bias gets one (as it does for {@link QdqOptions.weightBiasCorrection}).
+   */
+  readonly biasShifts?: ReadonlyMap<string, Float32Array>;
+  /**
+   * Subtract from each int8 convolution's bias the mean shift its weight rounding causes, from the input
+   * channels' calibration means (default `true`; see {@link correctBias}).
+   */
+  readonly weightBiasCorrection?: boolean;
+}
+
+/** An int8 convolution's output tensor in the QDQ graph (before its `QuantizeLinear`) and in the float graph. */
+export interface QdqConvOutput {
+  /** The node's name (or first output when unnamed), as in {@link QdqReport.quantized}. */
+  readonly node: string;
+  /** The tensor the convolution writes in the QDQ graph, before its output quantization (clips not applied). */
+  readonly output: string;
+  /** The same convolution's output in the float graph (before any `Relu` folded into the quantization). */
+  readonly floatOutput: string;
+  readonly channels: number;
 }
 
 /** What {@link writeQdq} did. */
@@ -35,6 +56,8 @@ export interface QdqReport {
    * of 0 clips like a ReLU; one of 255 like a minimum with 0).
    */
   readonly foldedRelus: number;
+  /** The int8 convolutions' output tensors, for comparing them with the float graph's. */
+  readonly convOutputs: readonly QdqConvOutput[];
 }
 
 /** The quantization of one activation tensor: uint8, asymmetric. */
@@ -132,6 +155,7 @@ export function writeQdq(model: ModelProto, ranges: ActivationRanges, options: Q
   if (options.floatOutputLayers !== false) for (const node of boundaryLayers(graph.node, candidates, graphOutputs, 'backward')) keepFloat.add(node);
   const selected = candidates.filter((n) => !keepFloat.has(n));
 
+  const floatOutputOf = new Map(selected.map((n) => [n, n.output?.[0] ?? '']));
   // Fold a lone following Relu into the layer's output quantization.
   let foldedRelus = 0;
   const removed = new Set<NodeProto>();
@@ -189,6 +213,7 @@ export function writeQdq(model: ModelProto, ranges: ActivationRanges, options: Q
   // Weights and biases of the quantized convolutions.
   const inputOf = new Map(selected.map((n) => [n, [...rename].find(([, d]) => d === n.input?.[0])?.[0] ?? n.input?.[0] ?? '']));
   const replaced = new Set<string>();
+  const convOutputs: { node: string; conv: NodeProto; floatOutput: string; channels: number }[] = [];
   for (const node of selected) {
     if (node.opType !== 'Conv') continue;
     const [x, w, b] = node.input ?? [];
@@ -213,10 +238,15 @@ export function writeQdq(model: ModelProto, ranges: ActivationRanges, options: Q
     });
     const inputs = [x ?? '', `${id}_weight_dequantized`];
     replaced.add(w ?? '');
-    if (b) {
+    convOutputs.push({ node: id, conv: node, floatOutput: floatOutputOf.get(node) ?? '', channels });
+    const shift = options.biasShifts?.get(id);
+    if (shift && shift.length !== channels) throw new ModelFormatError(`Bias shift of "${id}" has ${shift.length} values for ${channels} channels`, { node: id });
+    const weightCorrection = inputMeans !== undefined && options.weightBiasCorrection !== false;
+    if (b || shift || weightCorrection) {
       const inputScale = activations.get([...rename].find(([, d]) => d === x)?.[0] ?? x ?? '')?.scale ?? 1;
-      const bias = floatValues(inits.get(b) as TensorProto, 'the model');
-      if (inputMeans) correctBias(bias, floatWeights, values, scales, inputMeans, dims);
+      const bias = b ? floatValues(inits.get(b) as TensorProto, 'the model') : new Float32Array(channels);
+      if (inputMeans && weightCorrection) correctBias(bias, floatWeights, values, scales, inputMeans, dims);
+      if (shift) for (let c = 0; c < channels; c++) bias[c] = (bias[c] as number) + (shift[c] as number);
       const biasScales = scales.map((s) => s * inputScale);
       const quantized = Int32Array.from(bias, (v, c) => Math.max(-(2 ** 31), Math.min(2 ** 31 - 1, Math.round(v / (biasScales[c] as number)))));
       added.push(
@@ -232,7 +262,7 @@ export function writeQdq(model: ModelProto, ranges: ActivationRanges, options: Q
         attribute: [intAttr('axis', 0)],
       });
       inputs.push(`${id}_bias_dequantized`);
-      replaced.add(b);
+      if (b) replaced.add(b);
     }
     node.input = inputs;
   }
@@ -251,6 +281,7 @@ export function writeQdq(model: ModelProto, ranges: ActivationRanges, options: Q
     quantized: selected.map(nameOf),
     float: candidates.filter((n) => keepFloat.has(n)).map(nameOf),
     foldedRelus,
+    convOutputs: convOutputs.map(({ node, conv, floatOutput, channels }) => ({ node, output: conv.output?.[0] ?? '', floatOutput, channels })),
   };
 }
 

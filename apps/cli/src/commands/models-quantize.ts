@@ -3,7 +3,7 @@ import { InvalidArgumentError } from '@pv/core';
 import { listImageFiles } from '@pv/embedder-onnx-node';
 import { createTerminalProgress, fetchPackageFiles, loadLocalModels } from '@pv/model-fetch';
 import { getModel } from '@pv/models';
-import { PRELU_MODES, type PReluMode } from '@pv/quantize';
+import { BIAS_CORRECTIONS, PRELU_MODES, type BiasCorrection, type PReluMode } from '@pv/quantize';
 import type { Command } from 'commander';
 import type { CommandRunner } from '../cli.js';
 import { withExamples, withJson, type OutputOptions } from '../cli-options.js';
@@ -17,6 +17,7 @@ interface QuantizeOptions extends OutputOptions {
   readonly calibration?: string;
   readonly id?: string;
   readonly prelu?: string;
+  readonly biasCorrection?: string;
 }
 
 /** Registers `pv models quantize` under the `pv models` group. */
@@ -35,6 +36,11 @@ export function registerModelsQuantize(group: Command, run: CommandRunner): void
       '--prelu <mode>',
       'PRelu layers: decompose (into integer operations: Relu, Min, a per-channel slope and an Add; fastest) or keep (in float between ' +
         'Dequantize and Quantize). Default: the quantizer\'s (see @pv/quantize README)',
+    )
+    .option(
+      '--bias-correction <kind>',
+      'correct the mean shift quantization causes in convolution outputs: weights (from the weight rounding), empirical (measured ' +
+        'on the calibration photos, layer by layer) or none. Default: the quantizer\'s (see @pv/quantize README)',
     );
   withJson(command);
   withExamples(command, 'pv models quantize mobilefacenet', 'pv models quantize rfb320 --calibration ~/photos', 'pv identify photo.jpg --model mobilefacenet-int8');
@@ -62,8 +68,16 @@ function parsePReluMode(value: string | undefined): PReluMode | undefined {
   throw new InvalidArgumentError(`--prelu must be one of ${PRELU_MODES.join(', ')} (got "${value}")`, { option: 'prelu', value });
 }
 
+/** `--bias-correction`: one of the quantizer's bias corrections (E_INVALID_ARGUMENT otherwise). */
+function parseBiasCorrection(value: string | undefined): BiasCorrection | undefined {
+  if (value === undefined) return undefined;
+  if ((BIAS_CORRECTIONS as readonly string[]).includes(value)) return value as BiasCorrection;
+  throw new InvalidArgumentError(`--bias-correction must be one of ${BIAS_CORRECTIONS.join(', ')} (got "${value}")`, { option: 'bias-correction', value });
+}
+
 async function quantizeCommand(id: string, options: QuantizeOptions, output: Output): Promise<ExitStatus> {
   const prelu = parsePReluMode(options.prelu);
+  const biasCorrection = parseBiasCorrection(options.biasCorrection);
   await loadLocalModels();
   const source = getModel(id);
   const { photos, origin } = await calibrationPhotos(options, output);
@@ -75,6 +89,7 @@ async function quantizeCommand(id: string, options: QuantizeOptions, output: Out
     origin,
     ...(options.id !== undefined ? { id: options.id } : {}),
     ...(prelu !== undefined ? { prelu } : {}),
+    ...(biasCorrection !== undefined ? { biasCorrection } : {}),
     onStep: (message) => output.note(`  ${message}`),
   });
   output.result({

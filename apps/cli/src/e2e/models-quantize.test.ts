@@ -51,12 +51,15 @@ describe('pv models quantize', () => {
     expect(compare.stdout).toContain('mobilefacenet-int8');
   }, 900_000);
 
-  it('--prelu decompose makes every PRelu after a convolution integer; an unknown mode is refused before any work', async () => {
+  it('--prelu decompose (with --bias-correction empirical) makes every PRelu after a convolution integer; unknown modes are refused before any work', async () => {
     const env = { PV_MODELS_DIR: modelsDir };
     const refused = await runPv(['models', 'quantize', 'mobilefacenet', '--prelu', 'float', '--json'], work, env);
     expect(refused.code).not.toBe(0);
     expect(refused.stdout + refused.stderr).toMatch(/--prelu must be one of keep, decompose/);
-    const quantized = await runPv(['models', 'quantize', 'mobilefacenet', '--prelu', 'decompose', '--id', 'mobilefacenet-int8-decompose', '--calibration', path.join(work, 'calibration'), '--json'], work, env);
+    const refusedCorrection = await runPv(['models', 'quantize', 'mobilefacenet', '--bias-correction', 'mean', '--json'], work, env);
+    expect(refusedCorrection.code).not.toBe(0);
+    expect(refusedCorrection.stdout + refusedCorrection.stderr).toMatch(/--bias-correction must be one of empirical, weights, none/);
+    const quantized = await runPv(['models', 'quantize', 'mobilefacenet', '--prelu', 'decompose', '--bias-correction', 'empirical', '--id', 'mobilefacenet-int8-decompose', '--calibration', path.join(work, 'calibration'), '--json'], work, env);
     expect(quantized.code, quantized.stderr).toBe(0);
     const result = JSON.parse(quantized.stdout) as { id: string; prelu: { mode: string; decomposed: string[]; kept: string[] } };
     expect(result.id).toBe('mobilefacenet-int8-decompose');

@@ -6,7 +6,7 @@ import { resolveModel } from '@pv/embedder-onnx-node';
 import { modelsCacheDir, saveLocalModel, writeFileAtomically } from '@pv/model-fetch';
 import { defaultCatalog, type CalibrationRecord, type ModelCatalog, type ModelEntry } from '@pv/models';
 import type { QdqOptions, QdqReport } from '../qdq.js';
-import { DEFAULT_PRELU_MODE, quantizeModel, type QuantizedModel, type QuantizeModelOptions } from '../quantize.js';
+import { DEFAULT_BIAS_CORRECTION, DEFAULT_PRELU_MODE, quantizeModel, type QuantizedModel, type QuantizeModelOptions } from '../quantize.js';
 import type { Agreement } from '../agreement.js';
 import { recordCalibrationSet } from './calibration-set.js';
 import { openOnNode } from './open-on-node.js';
@@ -32,6 +32,10 @@ export interface QuantizeCatalogModelOptions extends QdqOptions {
   readonly onStep?: (message: string) => void;
   /** What to do with PRelu layers (default `DEFAULT_PRELU_MODE`): see {@link quantizeModel}. */
   readonly prelu?: QuantizeModelOptions['prelu'];
+  /** How convolution biases are corrected (default `DEFAULT_BIAS_CORRECTION`): see {@link quantizeModel}. */
+  readonly biasCorrection?: QuantizeModelOptions['biasCorrection'];
+  /** Channel equalization before quantizing (default off): see {@link quantizeModel}. */
+  readonly equalize?: QuantizeModelOptions['equalize'];
 }
 
 /** What {@link quantizeCatalogModel} wrote. */
@@ -80,6 +84,7 @@ export async function quantizeCatalogModel(sourceId: string, options: QuantizeCa
     metadata: {
       quantized_from: `${source.id} sha256 ${sha256(floatBytes)}`,
       prelu: options.prelu ?? DEFAULT_PRELU_MODE,
+      bias_correction: options.biasCorrection ?? DEFAULT_BIAS_CORRECTION,
       calibration: `${calibration.images} images, ${calibration.samples} samples, sha256 ${calibration.sha256}`,
     },
   });
