@@ -195,7 +195,7 @@ export interface ChannelStatistics {
 /**
  * Each channel's mean value and largest magnitude, for the NCHW tensors `tensors` of a model (made graph
  * outputs for the purpose) over `inputs`, by tensor name. Used by empirical bias correction (to compare a
- * quantized graph's convolution outputs with the float graph's) and by channel equalization.
+ * quantized graph's convolution outputs with the float graph's).
  * `E_INVALID_ARGUMENT` without inputs, or when a tensor is not an NCHW output.
  */
 export async function collectChannelStatistics(

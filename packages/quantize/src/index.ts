@@ -1,5 +1,4 @@
 export * from './calibrate.js';
-export * from './equalize.js';
 export * from './opset.js';
 export * from './prelu.js';
 export * from './qdq.js';

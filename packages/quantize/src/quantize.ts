@@ -3,7 +3,6 @@ import { decodeModel, encodeModel } from '@pv/onnx-writer';
 import { compareOutputs, type Agreement } from './agreement.js';
 import { collectChannelStatistics, collectRanges, type OpenModelBytes, type RangeMethod, type TensorRange } from './calibrate.js';
 import { upgradeToQdqOpset } from './opset.js';
-import { equalizationPairs, equalizeChannels, type EqualizeOptions } from './equalize.js';
 import { decomposePRelu, type PReluMode, type PReluReport } from './prelu.js';
 import { writeQdq, type QdqConvOutput, type QdqOptions, type QdqReport } from './qdq.js';
 
@@ -29,9 +28,6 @@ export const BIAS_CORRECTIONS: readonly BiasCorrection[] = ['empirical', 'weight
 /** The bias correction {@link quantizeModel} uses when none is given. */
 export const DEFAULT_BIAS_CORRECTION: BiasCorrection = 'weights';
 
-/** Whether {@link quantizeModel} equalizes channel ranges when not told. */
-export const DEFAULT_EQUALIZE = false;
-
 /** Options of {@link quantizeModel}. */
 export interface QuantizeModelOptions extends QdqOptions {
   /** Opens model bytes on an inference runtime, for calibration and checks. */
@@ -50,12 +46,6 @@ export interface QuantizeModelOptions extends QdqOptions {
   readonly maxFloatLayers?: number;
   /** What to do with `PRelu` layers (default {@link DEFAULT_PRELU_MODE}); see {@link PReluMode}. */
   readonly prelu?: PReluMode;
-  /**
-   * Even out the per-channel ranges of the activations between two convolutions before quantizing (see
-   * `equalizeChannels`; exact in float), measured on the calibration inputs. `false` turns it off; default
-   * {@link DEFAULT_EQUALIZE}.
-   */
-  readonly equalize?: boolean | EqualizeOptions;
   /** How convolution biases are corrected for quantization (default {@link DEFAULT_BIAS_CORRECTION}). */
   readonly biasCorrection?: BiasCorrection;
   /** Empirical bias correction measures output means on this many calibration inputs, evenly spread (default 64). */
@@ -97,18 +87,6 @@ export async function quantizeModel(
   const mode = options.prelu ?? DEFAULT_PRELU_MODE;
   let source = bytes;
   let prelu: PReluReport = { decomposed: [], kept: [] };
-  let equalized = 0;
-  const equalize = options.equalize ?? DEFAULT_EQUALIZE;
-  if (equalize !== false) {
-    const model = decodeModel(bytes);
-    const pairs = equalizationPairs(model);
-    if (pairs.length > 0) {
-      const stats = await collectChannelStatistics(bytes, [...new Set(pairs.map((p) => p.tensor))], calibration, options.open);
-      equalized = equalizeChannels(model, new Map([...stats].map(([name, s]) => [name, s.absMax])), equalize === true ? {} : equalize).length;
-      source = encodeModel(model);
-    }
-    step(`channel ranges equalized between ${equalized} pairs of convolutions`);
-  }
   {
     const model = decodeModel(source);
     const graph = model.graph;

@@ -34,8 +34,6 @@ export interface QuantizeCatalogModelOptions extends QdqOptions {
   readonly prelu?: QuantizeModelOptions['prelu'];
   /** How convolution biases are corrected (default `DEFAULT_BIAS_CORRECTION`): see {@link quantizeModel}. */
   readonly biasCorrection?: QuantizeModelOptions['biasCorrection'];
-  /** Channel equalization before quantizing (default off): see {@link quantizeModel}. */
-  readonly equalize?: QuantizeModelOptions['equalize'];
 }
 
 /** What {@link quantizeCatalogModel} wrote. */
