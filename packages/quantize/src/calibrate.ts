@@ -184,27 +184,19 @@ function addChannelMeans(tensor: TensorData, sum: Float32Array | undefined, weig
   return out;
 }
 
-/** Per-channel statistics of an NCHW tensor over some inputs. */
-export interface ChannelStatistics {
-  /** Each channel's mean value. */
-  readonly mean: Float32Array;
-  /** Each channel's largest magnitude. */
-  readonly absMax: Float32Array;
-}
-
 /**
- * Each channel's mean value and largest magnitude, for the NCHW tensors `tensors` of a model (made graph
- * outputs for the purpose) over `inputs`, by tensor name. Used by empirical bias correction (to compare a
- * quantized graph's convolution outputs with the float graph's).
+ * Each channel's mean value of the NCHW tensors `tensors` of a model (made graph outputs for the purpose)
+ * over `inputs`, by tensor name: empirical bias correction compares a quantized graph's convolution
+ * outputs with the float graph's (whose means {@link collectRanges} records as `channelMeans`).
  * `E_INVALID_ARGUMENT` without inputs, or when a tensor is not an NCHW output.
  */
-export async function collectChannelStatistics(
+export async function collectChannelMeans(
   bytes: Uint8Array,
   tensors: readonly string[],
   inputs: readonly Readonly<Record<string, TensorData>>[],
   open: OpenModelBytes,
-): Promise<Map<string, ChannelStatistics>> {
-  if (inputs.length === 0) throw new InvalidArgumentError('Channel statistics need at least one input');
+): Promise<Map<string, Float32Array>> {
+  if (inputs.length === 0) throw new InvalidArgumentError('Channel means need at least one input');
   const model = decodeModel(bytes);
   const graph = graphOf(model);
   const outputs = new Set((graph.output ?? []).map((o) => o.name ?? ''));
@@ -213,36 +205,18 @@ export async function collectChannelStatistics(
     outputs.add(name);
   }
   const runner = await open(encodeModel(model));
-  const stats = new Map<string, ChannelStatistics>();
+  const means = new Map<string, Float32Array>();
   try {
     for (const feed of inputs) {
       const results = await runner.run(feed);
       for (const name of tensors) {
         const tensor = results[name];
         if (!tensor || tensor.dims.length !== 4) throw new InvalidArgumentError(`Tensor "${name}" is not an NCHW output of the model`, { tensor: name });
-        const seen = stats.get(name);
-        const mean = addChannelMeans(tensor, seen?.mean, 1 / inputs.length);
-        stats.set(name, { mean, absMax: channelAbsMax(tensor, seen?.absMax) });
+        means.set(name, addChannelMeans(tensor, means.get(name), 1 / inputs.length));
       }
     }
   } finally {
     await runner.close();
   }
-  return stats;
-}
-
-/** `seen` (or zeros) raised to each channel's largest magnitude in an NCHW tensor. */
-function channelAbsMax(tensor: TensorData, seen: Float32Array | undefined): Float32Array {
-  const [n = 1, c = 1, h = 1, w = 1] = tensor.dims;
-  const out = seen ?? new Float32Array(c);
-  const plane = h * w;
-  for (let b = 0; b < n; b++) {
-    for (let ch = 0; ch < c; ch++) {
-      let m = out[ch] as number;
-      const start = (b * c + ch) * plane;
-      for (let i = start; i < start + plane; i++) m = Math.max(m, Math.abs(tensor.data[i] as number));
-      out[ch] = m;
-    }
-  }
-  return out;
+  return means;
 }

@@ -1,7 +1,7 @@
 import type { TensorData } from '@pv/face-models';
 import { decodeModel, encodeModel } from '@pv/onnx-writer';
 import { compareOutputs, type Agreement } from './agreement.js';
-import { collectChannelStatistics, collectRanges, type OpenModelBytes, type RangeMethod, type TensorRange } from './calibrate.js';
+import { collectChannelMeans, collectRanges, type OpenModelBytes, type RangeMethod, type TensorRange } from './calibrate.js';
 import { upgradeToQdqOpset } from './opset.js';
 import { decomposePRelu, type PReluMode, type PReluReport } from './prelu.js';
 import { writeQdq, type QdqConvOutput, type QdqOptions, type QdqReport } from './qdq.js';
@@ -136,11 +136,11 @@ export async function quantizeModel(
       const now = convs.filter((c) => depth.get(c.node) === level);
       if (now.length === 0) continue;
       const built = level === 1 ? first : build(floatNodes);
-      const stats = await collectChannelStatistics(built.model, now.map((c) => c.output), meanProbe, options.open);
+      const means = await collectChannelMeans(built.model, now.map((c) => c.output), meanProbe, options.open);
       const next = new Map(shifts);
       for (const conv of now) {
         const reference = ranges.get(conv.floatOutput)?.channelMeans as Float32Array;
-        const measured = stats.get(conv.output)?.mean as Float32Array;
+        const measured = means.get(conv.output) as Float32Array;
         const shift = Float32Array.from(next.get(conv.node) ?? new Float32Array(conv.channels));
         for (let c = 0; c < conv.channels; c++) {
           const d = (reference[c] as number) - (measured[c] as number);
