@@ -1,5 +1,6 @@
 // Timing helpers shared by the packages' bench/index.ts files (benchmarks only; never shipped).
 import { readFileSync } from 'node:fs';
+import { section, str, u32, WASM_HEADER } from '../packages/exact-scan/src/wasm-encoding.js';
 
 /** The median (lower middle for an even count) of `values`. */
 export function median(values: readonly number[]): number {
@@ -37,18 +38,6 @@ interface WasmApi {
   Instance: new (module: object) => { exports: Record<string, unknown> };
 }
 
-/** Unsigned LEB128. */
-const leb = (n: number): number[] => {
-  const out: number[] = [];
-  let v = n >>> 0;
-  do {
-    const byte = v & 0x7f;
-    v >>>= 7;
-    out.push(v === 0 ? byte : byte | 0x80);
-  } while (v !== 0);
-  return out;
-};
-
 /** Dependent integer operations in one iteration of the clock loop. */
 const CHAIN = 200;
 
@@ -59,7 +48,6 @@ const CHAIN = 200;
  * takes CHAIN cycles (the loop counter runs beside the chain on another ALU).
  */
 function clockModuleBytes(): Uint8Array {
-  const section = (id: number, body: number[]): number[] => [id, ...leb(body.length), ...body];
   const I32 = 0x7f;
   const [N, P, Q, X] = [0, 1, 2, 3];
   const chain: number[] = [];
@@ -74,11 +62,11 @@ function clockModuleBytes(): Uint8Array {
     0x0b,
   ];
   return Uint8Array.from([
-    0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00,
+    ...WASM_HEADER,
     ...section(1, [1, 0x60, 3, I32, I32, I32, 1, I32]),
     ...section(3, [1, 0]),
-    ...section(7, [1, 5, ...Array.from('chain', (c) => c.charCodeAt(0)), 0x00, 0]),
-    ...section(10, [1, ...leb(code.length), ...code]),
+    ...section(7, [1, ...str('chain'), 0x00, 0]),
+    ...section(10, [1, ...u32(code.length), ...code]),
   ]);
 }
 

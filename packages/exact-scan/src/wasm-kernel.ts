@@ -8,6 +8,8 @@
 // `stride` is a multiple of 32; each inner step loads 2 × 16 bytes of row and query, widens them to
 // int16 and accumulates with i32x4.dot_i16x8_s. Exact integer arithmetic: no rounding anywhere.
 
+import { section, str, u32, WASM_HEADER } from './wasm-encoding.js';
+
 // The part of the WebAssembly JavaScript API used here (the ES lib has none without DOM types; Node and
 // browsers both provide it).
 declare global {
@@ -26,27 +28,6 @@ declare global {
     }
     function validate(bytes: ArrayBufferView | ArrayBuffer): boolean;
   }
-}
-
-/** Unsigned LEB128. */
-function u32(n: number): number[] {
-  const bytes: number[] = [];
-  let v = n >>> 0;
-  do {
-    let byte = v & 0x7f;
-    v >>>= 7;
-    if (v !== 0) byte |= 0x80;
-    bytes.push(byte);
-  } while (v !== 0);
-  return bytes;
-}
-
-function str(s: string): number[] {
-  return [...u32(s.length), ...Array.from(s, (c) => c.charCodeAt(0))];
-}
-
-function section(id: number, body: number[]): number[] {
-  return [id, ...u32(body.length), ...body];
 }
 
 const I32 = 0x7f;
@@ -126,7 +107,7 @@ export function kernelBytes(): Uint8Array {
   const functions = section(3, [1, 0]);
   const exports = section(7, [1, ...str('dot_i8'), 0x00, 0]);
   const code = section(10, [1, ...dotI8Body()]);
-  return Uint8Array.from([0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00, ...type, ...imports, ...functions, ...exports, ...code]);
+  return Uint8Array.from([...WASM_HEADER, ...type, ...imports, ...functions, ...exports, ...code]);
 }
 
 /** An instantiated kernel over its own memory. */
