@@ -3,7 +3,7 @@ import { cosine, createCosineMetric } from '@pv/metric-cosine';
 import { l2 } from '@pv/metric-l2';
 import { seededRandom } from '@pv/testkit';
 import { describe, expect, it } from 'vitest';
-import { Int8Scan, scanKindOf, searchWithScan } from './index.js';
+import { Int8Scan, int8ScanAccelerator, scanKindOf, searchWithScan, type ScanKind } from './index.js';
 
 /** Clustered vectors with exact duplicates and zero rows, to make ties and near-ties common. */
 function matrix(seed: number, rows: number, d: number): Float32Array {
@@ -90,5 +90,11 @@ describe('searchWithScan', () => {
     const lookalike: Metric = { ...cosine, distances: (q, v, o) => cosine.distances(q, v, o) };
     expect(scanKindOf(lookalike)).toBeUndefined();
     expect(scanKindOf(cosine)).toBe('cosine');
+  });
+
+  it('refuses a pre-scan kind it does not know', () => {
+    expect(() => new Int8Scan(8, 'cos' as ScanKind)).toThrow(/no kind "cos"; known: cosine, dot, l2/);
+    expect(() => int8ScanAccelerator.createPrescan('cos', 8)).toThrow(/no pre-scan "cos"/);
+    expect(int8ScanAccelerator.createPrescan('l2', 8)).toBeInstanceOf(Int8Scan);
   });
 });

@@ -1,7 +1,7 @@
 import { InvalidArgumentError, searchWithPrescan, type ExactHit, type ExactSearchAccelerator, type Metric } from '@pv/core';
 import { cosine, createCosineMetric } from '@pv/metric-cosine';
 import { l2 } from '@pv/metric-l2';
-import { Int8Scan, type ScanKind } from './int8-scan.js';
+import { Int8Scan, isScanKind, type ScanKind } from './int8-scan.js';
 import { wasmSimdSupported } from './wasm-kernel.js';
 
 const unitCosine = createCosineMetric({ normalized: true });
@@ -53,7 +53,7 @@ export const int8ScanAccelerator: ExactSearchAccelerator = Object.freeze({
   name: 'int8-wasm-simd',
   prescanKey: (metric: Metric): string | undefined => (simdHere() ? scanKindOf(metric) : undefined),
   createPrescan: (key: string, dimension: number): Int8Scan => {
-    if (key !== 'cosine' && key !== 'dot' && key !== 'l2') throw new InvalidArgumentError(`int8ScanAccelerator has no pre-scan "${key}"`);
+    if (!isScanKind(key)) throw new InvalidArgumentError(`int8ScanAccelerator has no pre-scan "${key}"`);
     return new Int8Scan(dimension, key);
   },
 });

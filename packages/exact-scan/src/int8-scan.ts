@@ -2,13 +2,21 @@ import { InvalidArgumentError } from '@pv/core';
 import type { ExactPrescan } from '@pv/core';
 import { instantiateKernel, type Kernel } from './wasm-kernel.js';
 
+/** Every {@link ScanKind}. */
+export const SCAN_KINDS = ['cosine', 'dot', 'l2'] as const;
+
 /**
  * How rows are compared, which decides what is quantized and how the bound reads:
  * - `cosine`: rows and query scaled to unit length first; similarity a·b/(‖a‖‖b‖), distance 1 − similarity;
  * - `dot`: raw vectors, similarity a·b (a unit-vector cosine metric's 1 − a·b);
  * - `l2`: raw vectors, ‖a − b‖² = ‖a‖² + ‖b‖² − 2a·b.
  */
-export type ScanKind = 'cosine' | 'dot' | 'l2';
+export type ScanKind = (typeof SCAN_KINDS)[number];
+
+/** Whether `key` names a {@link ScanKind}. */
+export function isScanKind(key: string): key is ScanKind {
+  return (SCAN_KINDS as readonly string[]).includes(key);
+}
 
 const PAGE = 65_536;
 /** Room reserved at the start of the memory for the query (dimensions up to 64 Ki). */
@@ -47,6 +55,7 @@ export class Int8Scan implements ExactPrescan {
     if (!Number.isInteger(dimension) || dimension <= 0 || dimension > QUERY_BYTES) {
       throw new InvalidArgumentError(`Int8Scan needs a dimension in 1..${QUERY_BYTES}, got ${dimension}`);
     }
+    if (!isScanKind(kind)) throw new InvalidArgumentError(`Int8Scan has no kind "${String(kind)}"; known: ${SCAN_KINDS.join(', ')}`);
     this.dimension = dimension;
     this.kind = kind;
     this.#stride = Math.ceil(dimension / 32) * 32;
